@@ -1,0 +1,80 @@
+use serde::Deserialize;
+
+/// What a marketplace tells the engine about itself, and the engine's limits. Every field has a built-in default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The marketplace's own registrable domains ("example-market.com"). Links to them or their subdomains are
+    /// never flagged; domains that look like them are.
+    pub protected_domains: Vec<String>,
+    /// The marketplace's brand names ("examplemarket"). A brand inside someone else's domain is phishing.
+    pub brand_names: Vec<String>,
+    /// Extra phrases per category, added to the built-in lexicons (keys are category names such as
+    /// `payment.off_platform`).
+    pub extra_phrases: std::collections::BTreeMap<String, Vec<String>>,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Texts longer than this are screened up to this many bytes (default 64 KiB).
+    pub max_text_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_text_bytes: 64 * 1024 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            protected_domains: Vec::new(),
+            brand_names: Vec::new(),
+            extra_phrases: Default::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("protected domain `{0}` is not a domain name: give a registrable domain such as `example.com`")]
+    BadDomain(String),
+    #[error("brand name `{0}` is too short: give at least 3 letters so it does not match ordinary words")]
+    BadBrand(String),
+    #[error(transparent)]
+    UnknownCategory(#[from] crate::UnknownCategory),
+    #[error("limits.max_text_bytes must be between 1 KiB and 16 MiB, not {0}")]
+    BadLimit(usize),
+    #[error("the `{detector}` detector could not be built: {reason}")]
+    Build { detector: &'static str, reason: String },
+}
+
+impl Config {
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        for d in &self.protected_domains {
+            let ok = d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && d.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            if !ok {
+                return Err(ConfigError::BadDomain(d.clone()));
+            }
+        }
+        for b in &self.brand_names {
+            if b.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+                return Err(ConfigError::BadBrand(b.clone()));
+            }
+        }
+        for key in self.extra_phrases.keys() {
+            crate::Category::parse(key)?;
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&self.limits.max_text_bytes) {
+            return Err(ConfigError::BadLimit(self.limits.max_text_bytes));
+        }
+        Ok(())
+    }
+}

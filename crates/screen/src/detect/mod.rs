@@ -1,0 +1,88 @@
+//! The detectors. Each is built once from the [`Config`] and then run over a [`Context`] per message.
+
+use crate::normalize::Normalized;
+use crate::{Config, ConfigError, Finding, Message};
+
+mod contact;
+mod lexicon;
+mod credential;
+mod link;
+mod payment;
+mod pressure;
+mod shipping;
+
+/// What every detector sees of one message: the original and the normalised views, computed once.
+pub(crate) struct Context<'a> {
+    pub message: &'a Message<'a>,
+    pub folded: Normalized,
+}
+
+impl<'a> Context<'a> {
+    fn new(message: &'a Message<'a>) -> Self {
+        Context { message, folded: Normalized::fold(message.text) }
+    }
+
+    /// Builds a finding for the normalised span `start..end` of the folded view.
+    #[allow(dead_code)]
+    pub fn finding_from_folded(
+        &self,
+        category: crate::Category,
+        start: usize,
+        end: usize,
+        normalized: Option<String>,
+        rule: &'static str,
+        explanation: String,
+    ) -> Finding {
+        let (s, e) = self.folded.original_span(start, end, self.message.text);
+        self.finding(category, s, e, normalized, rule, explanation)
+    }
+
+    /// Builds a finding for the original span `start..end`.
+    pub fn finding(
+        &self,
+        category: crate::Category,
+        start: usize,
+        end: usize,
+        normalized: Option<String>,
+        rule: &'static str,
+        explanation: String,
+    ) -> Finding {
+        let matched = self.message.text.get(start..end).unwrap_or("").to_string();
+        Finding { category, start, end, matched, normalized, rule, explanation }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Detectors {
+    contact: contact::ContactDetector,
+    payment: payment::PaymentDetector,
+    link: link::LinkDetector,
+    credential: credential::CredentialDetector,
+    shipping: shipping::ShippingDetector,
+    pressure: pressure::PressureDetector,
+}
+
+impl Detectors {
+    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        Ok(Detectors {
+            contact: contact::ContactDetector::new(config)?,
+            payment: payment::PaymentDetector::new(config)?,
+            link: link::LinkDetector::new(config)?,
+            credential: credential::CredentialDetector::new(config)?,
+            shipping: shipping::ShippingDetector::new(config)?,
+            pressure: pressure::PressureDetector::new(config)?,
+        })
+    }
+
+    pub fn run(&self, message: &Message<'_>, _config: &Config) -> Vec<Finding> {
+        let cx = Context::new(message);
+        let mut out = Vec::new();
+        self.contact.find(&cx, &mut out);
+        self.payment.find(&cx, &mut out);
+        self.link.find(&cx, &mut out);
+        self.credential.find(&cx, &mut out);
+        self.shipping.find(&cx, &mut out);
+        self.pressure.find(&cx, &mut out);
+        out
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the screening engine, through its public API only.
+
+mod contact;
+mod normalize;
+mod other_categories;
+mod peer_vectors;
