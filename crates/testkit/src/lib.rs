@@ -1,0 +1,80 @@
+//! Test support: a fresh database per test, on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL tests run when `MG_TEST_POSTGRES_URL` names a server (CI sets it, e.g.
+//! `postgres://postgres@127.0.0.1:5432/marketguard_ci`); each test gets a schema of its own there. When the
+//! variable is set and the server cannot be reached, the test fails: it never skips silently. When the variable
+//! is not set, PostgreSQL tests print that they did not run and pass.
+
+#![allow(clippy::expect_used, clippy::panic)]
+
+use sqlx::Connection as _;
+
+/// The environment variable that turns the PostgreSQL tests on.
+pub const POSTGRES_ENV: &str = "MG_TEST_POSTGRES_URL";
+
+/// A fresh, empty database. Keep it alive for as long as the test uses it (a SQLite file is deleted on drop).
+#[derive(Debug)]
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A new SQLite file in a temporary folder.
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("marketguard.db").display());
+        TestDb { url, _dir: Some(dir) }
+    }
+
+    /// A new schema on the PostgreSQL server named by `MG_TEST_POSTGRES_URL`, or `None` (with a note on stderr)
+    /// when the variable is not set.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(base) = std::env::var(POSTGRES_ENV) else {
+            eprintln!("PostgreSQL test not run: set {POSTGRES_ENV} to run it");
+            return None;
+        };
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = sqlx::PgConnection::connect(&base)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL at {base} cannot be reached: {e}"));
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("could not create schema {schema}: {e}"));
+        let _ = conn.close().await;
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Some(TestDb { url: format!("{base}{sep}options=-c%20search_path%3D{schema}"), _dir: None })
+    }
+}
+
+/// Defines each listed async test twice, `sqlite::NAME` and `postgres::NAME`, calling `NAME(&TestDb)`.
+///
+/// ```ignore
+/// testkit::on_both_backends!(creates_a_key, revokes_a_key);
+/// async fn creates_a_key(db: &testkit::TestDb) { ... }
+/// ```
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = $crate::TestDb::sqlite();
+                    super::$name(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(db) = $crate::TestDb::postgres().await {
+                        super::$name(&db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
