@@ -1,1 +1,193 @@
-fn main() {}
+//! `marketguard`: the one binary. Each subcommand is a thin shell over the library crates.
+
+mod bench;
+mod eval;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use server::Config;
+use server::config::Overrides;
+
+#[derive(Debug, Parser)]
+#[command(name = "marketguard", version, about = "Trust and safety for online marketplaces")]
+struct Cli {
+    /// A TOML configuration file (also MARKETGUARD_CONFIG).
+    #[arg(long, global = true, env = "MARKETGUARD_CONFIG")]
+    config: Option<PathBuf>,
+    /// Where the server listens, ADDR:PORT (overrides the file and MARKETGUARD_LISTEN).
+    #[arg(long, global = true)]
+    listen: Option<std::net::SocketAddr>,
+    /// `sqlite://PATH` or `postgres://...` (overrides the file and MARKETGUARD_DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Print the effective configuration, secrets hidden.
+    Config,
+    /// Administration: API keys.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Screen messages: JSON Lines on standard input, one result line each on standard output.
+    Scan(scan::Args),
+    /// Measure the screening engine on a labelled JSON Lines file.
+    Eval(eval::Args),
+    /// Measure screening speed and memory: messages per second, p50/p99 latency.
+    Bench(bench::Args),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// API keys for the marketplace's backend.
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key; the key itself is printed alone on the last line, this once.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: screen, messaging, contact, security, reports, investigator, admin; or `all`.
+        #[arg(long)]
+        scopes: String,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key by id or prefix.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first bad entry when it is broken.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let overrides = Overrides { listen: cli.listen, database_url: cli.database_url.clone() };
+    Ok(Config::load(cli.config.as_deref(), std::env::vars(), &overrides)?)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("could not start the async runtime")
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = load_config(&cli)?;
+    match cli.command {
+        Command::Serve => {
+            server::init_logging(&config.log);
+            runtime()?.block_on(server::serve(config, |addr| {
+                println!("marketguard listening on http://{addr}");
+            }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => runtime()?.block_on(async {
+            let store = store::Store::open_and_migrate(&config.database_url).await?;
+            println!(
+                "database {} is at schema version {}",
+                store::redact_url(&config.database_url),
+                store.database_schema_version().await?
+            );
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Config => {
+            print!("{}", config.to_redacted_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command: AdminCommand::ApiKey { command } } => runtime()?.block_on(api_key(&config, command)),
+        Command::Audit { command: AuditCommand::Verify } => runtime()?.block_on(async {
+            let store = store::Store::open_and_migrate(&config.database_url).await?;
+            let report = store.verify_audit_chain().await?;
+            match report.first_bad {
+                None => {
+                    println!("audit log intact: {} entries verified", report.entries);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some((seq, why)) => {
+                    println!("audit log BROKEN at entry {seq}: {why} ({} entries before it verified)", report.entries);
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }),
+        Command::Scan(args) => scan::run(&config, &args),
+        Command::Eval(args) => eval::run(&config, &args),
+        Command::Bench(args) => bench::run(&config, &args),
+    }
+}
+
+async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
+    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let now = time::OffsetDateTime::now_utc();
+    match command {
+        ApiKeyCommand::Create { name, scopes } => {
+            let scopes = store::Scope::parse_list(&scopes)?;
+            let new = store.create_api_key(&name, &scopes, "cli", now).await?;
+            let scopes: Vec<&str> = new.key.scopes.iter().map(|s| s.as_str()).collect();
+            println!("Created API key \"{}\" (id {}, prefix {})", new.key.name, new.key.id, new.key.prefix);
+            println!("Scopes: {}", scopes.join(","));
+            println!("This is the only time the key is shown; store it as a secret. The key:");
+            println!("{}", new.secret);
+        }
+        ApiKeyCommand::List => {
+            let keys = store.list_api_keys().await?;
+            if keys.is_empty() {
+                println!("no API keys; create one with `marketguard admin api-key create --name N --scopes S`");
+            }
+            for k in keys {
+                let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
+                let state = match k.revoked_at {
+                    Some(t) => format!("revoked {}", store::format_time(t)),
+                    None => "active".to_string(),
+                };
+                println!(
+                    "{}  {}  {:<24} {:<50} created {}  {}",
+                    k.id,
+                    k.prefix,
+                    k.name,
+                    scopes.join(","),
+                    store::format_time(k.created_at),
+                    state
+                );
+            }
+        }
+        ApiKeyCommand::Revoke { id } => {
+            let k = store.revoke_api_key(&id, "cli", now).await?;
+            println!("revoked API key \"{}\" ({}, {})", k.name, k.id, k.prefix);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,1 +1,202 @@
-//! placeholder
+//! Marketguard's HTTP server. [`app`] builds the whole `Router` from an [`AppState`], so tests call it without a
+//! socket; [`serve`] binds it to an address with logging and graceful shutdown.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod routes;
+pub mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::response::IntoResponse;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use config::Config;
+use error::{ApiError, ErrorCode};
+
+/// The header that carries the request id, on every response (and in every log line's span).
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Where the current time comes from: the wall clock in production, a fixed value in tests.
+pub type Clock = Arc<dyn Fn() -> time::OffsetDateTime + Send + Sync>;
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: store::Store,
+    pub screener: Arc<screen::Screener>,
+    pub limiter: auth::KeyRateLimiter,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the screening configuration is not valid: {0}")]
+    Screening(#[from] screen::ConfigError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+impl AppState {
+    /// Builds the state from a configuration and an open, migrated store.
+    pub fn new(config: Config, store: store::Store) -> Result<AppState, StartError> {
+        let screener = screen::Screener::new(config.screening.clone())?;
+        // The phone-number metadata loads lazily; pay for it now rather than in the first request.
+        let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
+        Ok(AppState {
+            store,
+            screener: Arc::new(screener),
+            limiter: auth::KeyRateLimiter::new(&config.rate_limit),
+            config: Arc::new(config),
+            clock: Arc::new(time::OffsetDateTime::now_utc),
+        })
+    }
+
+    pub fn now(&self) -> time::OffsetDateTime {
+        (self.clock)()
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Marketguard",
+        description = "Trust and safety for online marketplaces: screening, messaging policy, contact requests, account security.\n\nErrors are `{\"error\": {\"code\", \"message\"}}`; the codes are the `ErrorCode` schema.",
+    ),
+    components(schemas(error::ErrorBody, error::ErrorCode)),
+    modifiers(&SecurityAddon),
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The routes and their OpenAPI description, built from the same list so neither can miss a route.
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::health::healthz))
+        .routes(routes!(routes::health::readyz))
+        .routes(routes!(routes::screen::screen))
+}
+
+/// The OpenAPI 3.1 document, generated from the code.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// The whole application: routes, error fallbacks, body limit, request ids, tracing and timeout.
+pub fn app(state: AppState) -> Router {
+    let (router, doc) = api_router().split_for_parts();
+    let doc = Arc::new(doc);
+    let body_limit = state.config.http.body_limit_bytes;
+    let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
+    router
+        .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc.as_ref().clone()) }))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::map_response(json_timeout))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "there is no such route; see /openapi.json for the API")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take that method; see /openapi.json")
+}
+
+/// The timeout layer answers with an empty body; give it the JSON error shape.
+async fn json_timeout(response: axum::response::Response) -> axum::response::Response {
+    if response.status() == StatusCode::REQUEST_TIMEOUT {
+        return ApiError::new(ErrorCode::Timeout, "the request took longer than this server allows; try again")
+            .into_response();
+    }
+    response
+}
+
+/// Starts logging as configured (human or JSON lines on stderr).
+pub fn init_logging(config: &config::LogConfig) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.format {
+        config::LogFormat::Human => builder.try_init(),
+        config::LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
+    };
+}
+
+/// Opens and migrates the database, binds the address and serves until SIGTERM or Ctrl-C, then finishes the
+/// requests in flight. `on_listening` is told the bound address (the port is chosen by the OS when it is 0).
+pub async fn serve(config: Config, on_listening: impl FnOnce(std::net::SocketAddr)) -> Result<(), StartError> {
+    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let addr = config.listen;
+    let state = AppState::new(config, store.clone())?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let bound = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    tracing::info!(%bound, backend = ?store.backend(), "listening");
+    on_listening(bound);
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)?;
+    tracing::info!("stopped: requests in flight finished");
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received: finishing requests in flight");
+}

@@ -77,6 +77,19 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// True when the database could not be reached (as opposed to refusing a statement): worth a retry later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Connect { .. }
+                | StoreError::Database(
+                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)
+                )
+        )
+    }
+}
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -1,0 +1,97 @@
+//! API-key authentication and the per-key rate limit.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use store::{ApiKey, Scope};
+
+use crate::AppState;
+use crate::config::RateLimitConfig;
+use crate::error::{ApiError, ErrorCode};
+
+/// The caller, authenticated by `Authorization: Bearer <key>` and within its rate limit.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub key: ApiKey,
+}
+
+impl Caller {
+    /// Fails with 403 `missing_scope` unless the key has `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.key.allows(scope) {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorCode::MissingScope,
+                format!(
+                    "this API key ({}) lacks the `{}` scope; create a key with it (`marketguard admin api-key create --scopes {}`)",
+                    self.key.prefix,
+                    scope.as_str(),
+                    scope.as_str()
+                ),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(secret) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).filter(|s| !s.is_empty())
+        else {
+            return Err(ApiError::new(
+                ErrorCode::MissingApiKey,
+                "send an API key in the header `Authorization: Bearer <key>`; create one with `marketguard admin api-key create`",
+            ));
+        };
+        let Some(key) = state.store.find_api_key(secret).await? else {
+            return Err(ApiError::new(ErrorCode::UnknownApiKey, "this API key is not one Marketguard issued"));
+        };
+        if key.revoked_at.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::RevokedApiKey,
+                format!("the API key {} was revoked; use a current key", key.prefix),
+            ));
+        }
+        state.limiter.check(&key.id)?;
+        Ok(Caller { key })
+    }
+}
+
+/// A token bucket per API key, in memory. (One server process; several processes would each allow the rate.)
+#[derive(Debug, Clone)]
+pub struct KeyRateLimiter {
+    inner: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl KeyRateLimiter {
+    pub fn new(config: &RateLimitConfig) -> Self {
+        let per_minute = NonZeroU32::new(config.per_minute).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN);
+        KeyRateLimiter { inner: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))) }
+    }
+
+    /// Takes one request from the key's bucket, or answers 429 with the seconds to wait.
+    pub fn check(&self, key_id: &str) -> Result<(), ApiError> {
+        match self.inner.check_key(&key_id.to_string()) {
+            Ok(()) => Ok(()),
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                let mut e = ApiError::new(
+                    ErrorCode::RateLimited,
+                    format!("this API key sent too many requests; retry after {secs} s"),
+                );
+                e.retry_after = Some(secs.max(1));
+                Err(e)
+            }
+        }
+    }
+}

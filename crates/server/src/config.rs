@@ -1,0 +1,163 @@
+//! The one typed configuration, loaded in layers: built-in defaults, then a TOML file (`--config`), then
+//! `MARKETGUARD_*` environment variables (nested keys with `__`, e.g. `MARKETGUARD_RATE_LIMIT__PER_MINUTE`), then
+//! command-line flags.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Format as _, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the HTTP server listens.
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` (the embedded default) or `postgres://USER@HOST:PORT/DB`.
+    pub database_url: String,
+    pub log: LogConfig,
+    pub http: HttpConfig,
+    pub rate_limit: RateLimitConfig,
+    /// The screening engine: the marketplace's own domains and brands, extra phrases, limits.
+    pub screening: screen::Config,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `server=debug,info`.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Larger request bodies are answered with 413 `payload_too_large`.
+    pub body_limit_bytes: usize,
+    /// Requests still running after this long are answered with 503 and dropped.
+    pub request_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Sustained requests per minute allowed to one API key.
+    pub per_minute: u32,
+    /// How many requests one key may send at once above the sustained rate.
+    pub burst: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://./marketguard.db".into(),
+            log: LogConfig::default(),
+            http: HttpConfig::default(),
+            rate_limit: RateLimitConfig::default(),
+            screening: screen::Config::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: LogFormat::Human, filter: "info".into() }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig { body_limit_bytes: 64 * 1024, request_timeout_secs: 30 }
+    }
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig { per_minute: 6000, burst: 200 }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the configuration file `{0}` does not exist")]
+    MissingFile(String),
+    #[error("the configuration is not valid: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Loads the layers. `env` is the process environment (passed in, so tests need not touch the real one).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::MissingFile(path.display().to_string()));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        // The environment is passed in as pairs (so tests need not touch the process environment) and read the way
+        // figment's `Env` provider reads it: `__` separates nested keys, values are parsed as TOML-like scalars.
+        for (key, value) in env {
+            let Some(rest) = key.strip_prefix("MARKETGUARD_") else { continue };
+            if rest == "CONFIG" {
+                continue;
+            }
+            let path = rest.to_ascii_lowercase().replace("__", ".");
+            let value: figment::value::Value = value.parse().unwrap_or_else(|e: std::convert::Infallible| match e {});
+            figment = figment.merge((path, value));
+        }
+        figment = figment.merge(Serialized::defaults(overrides));
+        let config: Config = figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+impl Config {
+    /// Checks what the types cannot say.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
+        if self.http.body_limit_bytes < 1024 {
+            return bad("http.body_limit_bytes must be at least 1024");
+        }
+        if self.http.request_timeout_secs == 0 {
+            return bad("http.request_timeout_secs must be at least 1");
+        }
+        if self.rate_limit.per_minute == 0 || self.rate_limit.burst == 0 {
+            return bad("rate_limit.per_minute and rate_limit.burst must be at least 1");
+        }
+        store::Backend::from_url(&self.database_url).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        screen::Screener::new(self.screening.clone()).map_err(|e| ConfigError::Invalid(format!("screening: {e}")))?;
+        Ok(())
+    }
+
+    /// The effective configuration as TOML, with secrets (the database password) hidden.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = store::redact_url(&self.database_url);
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# the configuration could not be printed: {e}\n"))
+    }
+}
