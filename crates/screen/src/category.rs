@@ -80,5 +80,7 @@ impl Serialize for Category {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a screening category; the categories are those of spec/screening.md, e.g. `contact.phone`")]
+#[error(
+    "`{0}` is not a screening category; the categories are those of spec/screening.md, e.g. `contact.phone`"
+)]
 pub struct UnknownCategory(pub String);

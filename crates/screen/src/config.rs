@@ -1,7 +1,7 @@
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What a marketplace tells the engine about itself, and the engine's limits. Every field has a built-in default.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// The marketplace's own registrable domains ("example-market.com"). Links to them or their subdomains are
@@ -15,7 +15,7 @@ pub struct Config {
     pub limits: Limits,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Texts longer than this are screened up to this many bytes (default 64 KiB).
@@ -24,33 +24,31 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_text_bytes: 64 * 1024 }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            protected_domains: Vec::new(),
-            brand_names: Vec::new(),
-            extra_phrases: Default::default(),
-            limits: Limits::default(),
+        Limits {
+            max_text_bytes: 64 * 1024,
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("protected domain `{0}` is not a domain name: give a registrable domain such as `example.com`")]
+    #[error(
+        "protected domain `{0}` is not a domain name: give a registrable domain such as `example.com`"
+    )]
     BadDomain(String),
-    #[error("brand name `{0}` is too short: give at least 3 letters so it does not match ordinary words")]
+    #[error(
+        "brand name `{0}` is too short: give at least 3 letters so it does not match ordinary words"
+    )]
     BadBrand(String),
     #[error(transparent)]
     UnknownCategory(#[from] crate::UnknownCategory),
     #[error("limits.max_text_bytes must be between 1 KiB and 16 MiB, not {0}")]
     BadLimit(usize),
     #[error("the `{detector}` detector could not be built: {reason}")]
-    Build { detector: &'static str, reason: String },
+    Build {
+        detector: &'static str,
+        reason: String,
+    },
 }
 
 impl Config {
@@ -59,7 +57,8 @@ impl Config {
             let ok = d.contains('.')
                 && !d.starts_with('.')
                 && !d.ends_with('.')
-                && d.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+                && d.chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
             if !ok {
                 return Err(ConfigError::BadDomain(d.clone()));
             }

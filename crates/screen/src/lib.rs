@@ -81,7 +81,11 @@ pub struct Message<'a> {
 
 impl<'a> Message<'a> {
     pub fn new(text: &'a str) -> Self {
-        Message { text, region: None, sender: None }
+        Message {
+            text,
+            region: None,
+            sender: None,
+        }
     }
 }
 
@@ -162,10 +166,14 @@ impl Screener {
         };
         let message = Message { text, ..*message };
         let mut findings = self.detectors.run(&message, &self.config);
-        findings.sort_by(|a, b| (a.start, a.category, a.end).cmp(&(b.start, b.category, b.end)));
+        findings.sort_by_key(|f| (f.start, f.category, f.end));
         findings.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.category == b.category);
         let redacted = redact::redact(message.text, &findings);
-        Screening { findings, redacted, truncated }
+        Screening {
+            findings,
+            redacted,
+            truncated,
+        }
     }
 }
 

@@ -6,7 +6,9 @@ pub(crate) fn redact(text: &str, findings: &[Finding]) -> String {
     let mut spans: Vec<(usize, usize, &'static str)> = findings
         .iter()
         .filter_map(|f| f.category.redaction_label().map(|l| (f.start, f.end, l)))
-        .filter(|(s, e, _)| s < e && *e <= text.len() && text.is_char_boundary(*s) && text.is_char_boundary(*e))
+        .filter(|(s, e, _)| {
+            s < e && *e <= text.len() && text.is_char_boundary(*s) && text.is_char_boundary(*e)
+        })
         .collect();
     spans.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
     let mut out = String::with_capacity(text.len());

@@ -2,7 +2,10 @@ use super::*;
 
 #[test]
 fn region_parses_two_letters_only() {
-    assert_eq!(Region::parse("us").map(|r| r.to_string()), Ok("US".to_string()));
+    assert_eq!(
+        Region::parse("us").map(|r| r.to_string()),
+        Ok("US".to_string())
+    );
     assert!(Region::parse("USA").is_err());
     assert!(Region::parse("1A").is_err());
 }

@@ -1,14 +1,52 @@
-//! SKELETON: not implemented yet.
+//! Contact details and requests to move off the platform: `contact.phone`, `contact.email`, `contact.handle`,
+//! `contact.request`.
+
+mod email;
+mod handle;
+mod phone;
+mod request;
+
 use super::Context;
 use crate::{Config, ConfigError, Finding};
 
 #[derive(Debug)]
-pub(crate) struct ContactDetector {}
+pub(crate) struct ContactDetector {
+    phone: phone::PhoneFinder,
+    email: email::EmailFinder,
+    handle: handle::HandleFinder,
+    request: request::RequestFinder,
+}
 
 impl ContactDetector {
-    pub fn new(_config: &Config) -> Result<Self, ConfigError> {
-        Ok(ContactDetector {})
+    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        Ok(ContactDetector {
+            phone: phone::PhoneFinder::new()?,
+            email: email::EmailFinder::new()?,
+            handle: handle::HandleFinder::new(config)?,
+            request: request::RequestFinder::new(config)?,
+        })
     }
 
-    pub fn find(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let first = out.len();
+        self.phone.find(cx, out);
+        self.email.find(cx, out);
+        let emails: Vec<(usize, usize)> = out
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|f| f.category == crate::Category::ContactEmail)
+            .map(|f| (f.start, f.end))
+            .collect();
+        self.handle.find(cx, &emails, out);
+        self.request.find(cx, out);
+    }
 }
+
+/// True when the original spans `a` and `b` overlap.
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+#[cfg(test)]
+mod tests;

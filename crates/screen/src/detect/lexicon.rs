@@ -23,8 +23,9 @@ pub(crate) struct Lexicon<T> {
 }
 
 impl<T: Copy> Lexicon<T> {
-    /// Builds a lexicon from `(phrase, value)` pairs. Phrases are matched as given (callers pass them in the same
-    /// normal form as the haystack, usually lower case); empty phrases are ignored.
+    /// Builds a lexicon from `(phrase, value)` pairs. Each phrase is folded with [`crate::normalize::fold_phrase`]
+    /// (lower case, accents and look-alikes removed), the same normal form as the folded, compact and letters views,
+    /// so "número" and "numero" are one phrase; empty phrases are ignored.
     pub fn new<S: AsRef<str>>(
         name: &'static str,
         phrases: impl IntoIterator<Item = (S, T)>,
@@ -32,31 +33,48 @@ impl<T: Copy> Lexicon<T> {
         let mut patterns = Vec::new();
         let mut values = Vec::new();
         for (p, v) in phrases {
-            let p = p.as_ref().trim();
+            let p = crate::normalize::fold_phrase(p.as_ref().trim());
             if !p.is_empty() {
-                patterns.push(p.to_string());
+                patterns.push(p);
                 values.push(v);
             }
         }
         if patterns.is_empty() {
-            return Ok(Lexicon { automaton: None, values });
+            return Ok(Lexicon {
+                automaton: None,
+                values,
+            });
         }
         let automaton = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&patterns)
-            .map_err(|e| ConfigError::Build { detector: name, reason: e.to_string() })?;
-        Ok(Lexicon { automaton: Some(automaton), values })
+            .map_err(|e| ConfigError::Build {
+                detector: name,
+                reason: e.to_string(),
+            })?;
+        Ok(Lexicon {
+            automaton: Some(automaton),
+            values,
+        })
     }
 
     /// Every whole-word match, leftmost first; at one start the longest wins; matches do not overlap.
     pub fn find(&self, haystack: &str) -> Vec<LexMatch<T>> {
-        let Some(ac) = &self.automaton else { return Vec::new() };
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
         let mut all: Vec<LexMatch<T>> = ac
             .find_overlapping_iter(haystack)
             .filter(|m| is_word_boundary(haystack, m.start(), m.end()))
             .filter_map(|m| {
-                self.values.get(m.pattern().as_usize()).map(|&value| LexMatch { start: m.start(), end: m.end(), value })
+                self.values
+                    .get(m.pattern().as_usize())
+                    .map(|&value| LexMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        value,
+                    })
             })
             .collect();
         all.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
@@ -68,12 +86,6 @@ impl<T: Copy> Lexicon<T> {
         }
         out
     }
-
-    /// True when any phrase occurs as a whole word.
-    pub fn is_match(&self, haystack: &str) -> bool {
-        let Some(ac) = &self.automaton else { return false };
-        ac.find_overlapping_iter(haystack).any(|m| is_word_boundary(haystack, m.start(), m.end()))
-    }
 }
 
 /// True when `start..end` is not glued to a letter or digit on either side.
@@ -83,9 +95,7 @@ pub(crate) fn is_word_boundary(haystack: &str, start: usize, end: usize) -> bool
     let first = haystack.get(start..).and_then(|s| s.chars().next());
     let last = haystack.get(..end).and_then(|s| s.chars().next_back());
     // A phrase that itself starts or ends with a non-word character (" @", "$") needs no boundary on that side.
-    let glued = |outer: Option<char>, inner: Option<char>| {
-        matches!((outer, inner), (Some(o), Some(i)) if o.is_alphanumeric() && i.is_alphanumeric())
-    };
+    let glued = |outer: Option<char>, inner: Option<char>| matches!((outer, inner), (Some(o), Some(i)) if o.is_alphanumeric() && i.is_alphanumeric());
     !glued(before, first) && !glued(after, last)
 }
 
@@ -95,7 +105,11 @@ mod tests {
 
     fn check(phrases: &[&str], haystack: &str, expected: &[&str]) {
         let lex = Lexicon::new("test", phrases.iter().map(|p| (*p, ()))).unwrap();
-        let found: Vec<&str> = lex.find(haystack).iter().map(|m| &haystack[m.start..m.end]).collect();
+        let found: Vec<&str> = lex
+            .find(haystack)
+            .iter()
+            .map(|m| &haystack[m.start..m.end])
+            .collect();
         assert_eq!(found, expected, "in {haystack:?}");
     }
 
@@ -108,7 +122,11 @@ mod tests {
 
     #[test]
     fn longest_match_wins_and_a_failed_boundary_does_not_hide_a_shorter_phrase() {
-        check(&["gift card", "gift cards", "gift"], "send gift cards now", &["gift cards"]);
+        check(
+            &["gift card", "gift cards", "gift"],
+            "send gift cards now",
+            &["gift cards"],
+        );
         check(&["wire", "wires"], "wiresx wire", &["wire"]);
     }
 

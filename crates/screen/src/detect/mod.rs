@@ -1,25 +1,63 @@
 //! The detectors. Each is built once from the [`Config`] and then run over a [`Context`] per message.
 
-use crate::normalize::Normalized;
+use crate::normalize::{Normalized, PhoneView};
 use crate::{Config, ConfigError, Finding, Message};
 
 mod contact;
-mod lexicon;
 mod credential;
+mod lexicon;
 mod link;
 mod payment;
 mod pressure;
 mod shipping;
 
 /// What every detector sees of one message: the original and the normalised views, computed once.
+///
+/// Each view maps its bytes back to the original text (`original_span`); see `crate::normalize` for what each does.
 pub(crate) struct Context<'a> {
     pub message: &'a Message<'a>,
+    /// NFKD, lower case, look-alikes to Latin, digits of every script to ASCII, invisible characters removed. Digits
+    /// stay digits (no leetspeak). Lexicons are matched here; fold their phrases with `normalize::fold_phrase`.
     pub folded: Normalized,
+    /// `folded` with spaced-out characters joined ("w h a t s a p p", "j o @ x . c o m").
+    pub compact: Normalized,
+    /// `compact` with leetspeak inside words read as letters ("wh4ts4pp" -> "whatsapp", "p@ypal" -> "paypal") and
+    /// apostrophes inside words dropped. `1` reads as `i`: add `normalize::i_for_l(phrase)` to catch "te1egram".
+    pub letters: Normalized,
+    /// `folded` with phone-like runs rewritten to digits (spelled numbers, O/l for 0/1, any separators).
+    pub phone: PhoneView,
 }
 
 impl<'a> Context<'a> {
     fn new(message: &'a Message<'a>) -> Self {
-        Context { message, folded: Normalized::fold(message.text) }
+        let folded = Normalized::fold(message.text);
+        let compact = Normalized::compact(&folded);
+        let letters = Normalized::letters(&compact);
+        let phone = PhoneView::new(&folded);
+        Context {
+            message,
+            folded,
+            compact,
+            letters,
+            phone,
+        }
+    }
+
+    /// Builds a finding for the normalised span `start..end` of `view` (one of this context's views). The arguments
+    /// are those of [`Context::finding`] plus the view.
+    #[allow(clippy::too_many_arguments)]
+    pub fn finding_from_view(
+        &self,
+        view: &Normalized,
+        category: crate::Category,
+        start: usize,
+        end: usize,
+        normalized: Option<String>,
+        rule: &'static str,
+        explanation: String,
+    ) -> Finding {
+        let (s, e) = view.original_span(start, end, self.message.text);
+        self.finding(category, s, e, normalized, rule, explanation)
     }
 
     /// Builds a finding for the normalised span `start..end` of the folded view.
@@ -48,7 +86,15 @@ impl<'a> Context<'a> {
         explanation: String,
     ) -> Finding {
         let matched = self.message.text.get(start..end).unwrap_or("").to_string();
-        Finding { category, start, end, matched, normalized, rule, explanation }
+        Finding {
+            category,
+            start,
+            end,
+            matched,
+            normalized,
+            rule,
+            explanation,
+        }
     }
 }
 

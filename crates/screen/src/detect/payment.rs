@@ -1,14 +1,410 @@
-//! SKELETON: not implemented yet.
+//! `payment.off_platform`: asking or offering to pay outside the platform (phrase + context), and payment details
+//! validated by checksum (crypto addresses, IBAN, ABA routing numbers, card numbers).
+
+mod checksum;
+pub(crate) mod intent;
+mod lexicon_data;
+
 use super::Context;
-use crate::{Config, ConfigError, Finding};
+use super::lexicon::Lexicon;
+use crate::{Category, Config, ConfigError, Finding};
+use checksum::EthAddress;
+use intent::Clause;
+pub(crate) use lexicon_data::Cue;
+
+const CAT: Category = Category::PaymentOffPlatform;
+
+const WHY: &str = "Payments made outside the marketplace are not covered by the buyer guarantee and cannot be \
+                   refunded or traced; this is the most common way buyers and sellers are defrauded.";
 
 #[derive(Debug)]
-pub(crate) struct PaymentDetector {}
+pub(crate) struct PaymentDetector {
+    cues: Lexicon<Cue>,
+}
 
 impl PaymentDetector {
-    pub fn new(_config: &Config) -> Result<Self, ConfigError> {
-        Ok(PaymentDetector {})
+    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        let cues = intent::build(
+            "payment.off_platform",
+            lexicon_data::TABLES,
+            intent::extra_phrases(config, CAT, Cue::Strong),
+        )?;
+        Ok(PaymentDetector { cues })
     }
 
-    pub fn find(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let view = intent::view(cx);
+        let clauses = intent::clauses(&self.cues, &view.text);
+        for clause in &clauses {
+            if let Some(span) = off_platform_intent(clause) {
+                out.push(intent::finding(
+                    cx,
+                    CAT,
+                    span,
+                    "payment.lexicon",
+                    format!("Asks or offers to pay outside the marketplace. {WHY}"),
+                ));
+            }
+        }
+        let routing_context = clauses.iter().any(|c| c.has(Cue::Routing));
+        find_crypto(cx, out);
+        find_bank_and_card(cx, routing_context, out);
+    }
+}
+
+/// The decision for one clause. A clause asks or offers to pay off the platform when it has:
+/// - a phrase that says so by itself ("PayPal friends and family", "avoid the fees", configured extra phrases);
+/// - a payment app or service (Zelle, Western Union, Bizum) with any verb or preposition of using it;
+/// - a payment asset that is also sold as goods (gift cards, bitcoin, money orders) with a verb of paying or a
+///   "send me", and not in a clause that talks about selling or listing it;
+/// - "outside the site" / "directly" with a verb of paying.
+///
+/// Not when the clause names the platform's own checkout ("at checkout", "through the site"), nor when a negation
+/// ("never", "don't", "no") stands just before the trigger: "never pay by Western Union" is advice, not a request.
+fn off_platform_intent(clause: &Clause<Cue>) -> Option<(usize, usize)> {
+    use Cue::*;
+    if clause.has(OnSite) {
+        return None;
+    }
+    let verb = clause.any(|c| matches!(c, Verb));
+    let app = clause.has(App)
+        && clause.any(|c| matches!(c, Verb | Send | AskSend | Prep | OffSite | Strong));
+    let asset = clause.has(Asset)
+        && !clause.has(Listing)
+        && clause.any(|c| matches!(c, Verb | AskSend | OffSite));
+    let fires = clause.has(Strong) || app || asset || (clause.has(OffSite) && verb);
+    if !fires {
+        return None;
+    }
+    let trigger = |c: Cue| matches!(c, App | Asset | Verb | OffSite | Strong | AskSend);
+    if negated(clause, Negation, trigger) {
+        return None;
+    }
+    clause.span_of(|c| {
+        matches!(
+            c,
+            App | Asset | Verb | OffSite | Strong | AskSend | Send | Prep
+        )
+    })
+}
+
+/// True when a negation cue ends within a few words before the first trigger cue of the clause.
+pub(crate) fn negated<C: Copy + PartialEq>(
+    clause: &Clause<C>,
+    negation: C,
+    trigger: impl Fn(C) -> bool,
+) -> bool {
+    let Some(first) = clause.cues.iter().find(|m| trigger(m.value)) else {
+        return false;
+    };
+    clause.cues.iter().any(|m| {
+        m.value == negation && m.end <= first.start && first.start - m.end <= NEGATION_REACH
+    })
+}
+
+/// How far (bytes of the view) a negation reaches forward: about four short words.
+const NEGATION_REACH: usize = 24;
+
+/// Crypto addresses, scanned on the ORIGINAL text: they are case-sensitive (base58, EIP-55), so the folded view,
+/// which lower-cases, would destroy them. Tokens are maximal runs of ASCII letters and digits; each is checked
+/// only when its length and first characters fit an address, so long runs cost one pass.
+fn find_crypto(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let text = cx.message.text;
+    for (start, token) in ascii_alnum_tokens(text) {
+        let end = start + token.len();
+        let (rule, normalized, what) = if let Some(a) = checksum::btc_base58_address(token) {
+            ("payment.btc", a, "a Bitcoin address")
+        } else if let Some(a) = checksum::btc_bech32_address(token) {
+            ("payment.btc", a, "a Bitcoin (SegWit) address")
+        } else if let Some(a) = checksum::tron_address(token) {
+            ("payment.tron", a, "a Tron (TRX/USDT) address")
+        } else if let Some(a) = checksum::eth_address(token) {
+            let what = match a {
+                EthAddress::Checksummed(_) => "an Ethereum address (valid EIP-55 checksum)",
+                EthAddress::Unchecksummed(_) => "an Ethereum address",
+            };
+            ("payment.eth", a.canonical().to_string(), what)
+        } else {
+            continue;
+        };
+        out.push(cx.finding(
+            CAT,
+            start,
+            end,
+            Some(normalized),
+            rule,
+            format!("Shares {what} to be paid in cryptocurrency. {WHY}"),
+        ));
+    }
+}
+
+/// Maximal runs of ASCII letters and digits with their byte offsets; only runs of 25..=90 bytes (the lengths of
+/// the addresses above) are returned.
+fn ascii_alnum_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            while i < bytes.len() && !bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+            let start = i;
+            while i < bytes.len() && bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+            // Glued to a non-ASCII letter or digit ("é1A1z..."): not a standalone token.
+            let glued_before = text
+                .get(..start)
+                .and_then(|s| s.chars().next_back())
+                .is_some_and(char::is_alphanumeric);
+            let glued_after = text
+                .get(i..)
+                .and_then(|s| s.chars().next())
+                .is_some_and(char::is_alphanumeric);
+            if (25..=90).contains(&(i - start))
+                && !glued_before
+                && !glued_after
+                && let Some(t) = text.get(start..i)
+            {
+                return Some((start, t));
+            }
+            if i == start {
+                i += 1;
+            }
+        }
+        None
+    })
+}
+
+/// IBANs, card numbers and routing numbers, scanned on the folded view (so fullwidth or other-script digits count)
+/// and mapped back to the original.
+fn find_bank_and_card(cx: &Context<'_>, routing_context: bool, out: &mut Vec<Finding>) {
+    let folded = &cx.folded;
+    let text = folded.text.as_str();
+    let bytes = text.as_bytes();
+    for (start, end) in iban_candidates(bytes) {
+        let compact: String = text
+            .get(start..end)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if let Some(iban) = checksum::iban(&compact) {
+            let f = cx.finding_from_folded(
+                CAT,
+                start,
+                end,
+                Some(iban),
+                "payment.iban",
+                format!("Shares a bank account number (IBAN) for a direct bank transfer. {WHY}"),
+            );
+            out.push(f);
+        }
+    }
+    for run in digit_runs(bytes) {
+        // The longest group-aligned prefix that is a card: "5555-5555-5555-4444 12/26" holds a card and an expiry.
+        let card = run
+            .cuts
+            .iter()
+            .rev()
+            .filter(|c| c.0 < run.end || !run.glued_after)
+            .find_map(|&(end, n)| {
+                let digits = run.digits.get(..n)?;
+                checksum::card_number(digits).map(|network| (end, digits, network))
+            });
+        if let Some((end, digits, network)) = card {
+            if !reference_context(bytes, run.start) {
+                let last4: String = digits
+                    .iter()
+                    .skip(digits.len().saturating_sub(4))
+                    .map(|&b| char::from(b))
+                    .collect();
+                out.push(cx.finding_from_folded(
+                    CAT,
+                    run.start,
+                    end,
+                    Some(format!("****{last4}")),
+                    "payment.card",
+                    format!(
+                        "Shares a {network} card number. Card details must never be sent in messages: they can be \
+                         used to take money without the marketplace's protection."
+                    ),
+                ));
+            }
+        } else if routing_context
+            && !run.glued_after
+            && run.digits.len() == 9
+            && run.groups == 1
+            && checksum::aba_routing(&run.digits)
+        {
+            let normalized = run.digits.iter().map(|&b| char::from(b)).collect();
+            out.push(cx.finding_from_folded(
+                CAT,
+                run.start,
+                run.end,
+                Some(normalized),
+                "payment.aba",
+                format!("Shares a US bank routing number for a direct bank transfer. {WHY}"),
+            ));
+        }
+    }
+}
+
+/// Spans that may be IBANs: at a word start, two letters and two digits, then letters and digits possibly in
+/// groups separated by single spaces, up to the country's length. Each candidate reads at most ~45 bytes, and
+/// candidates only start at word starts, so the scan is linear.
+fn iban_candidates(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let word_start = i == 0 || !bytes.get(i - 1).is_some_and(u8::is_ascii_alphanumeric);
+        let head = bytes.get(i..i + 4).unwrap_or(&[]);
+        if word_start
+            && let [a, b, c, d] = head
+            && a.is_ascii_alphabetic()
+            && b.is_ascii_alphabetic()
+            && c.is_ascii_digit()
+            && d.is_ascii_digit()
+        {
+            let country = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+            if let Some(len) = std::str::from_utf8(&country)
+                .ok()
+                .and_then(checksum::iban_length)
+            {
+                let mut j = i;
+                let mut count = 0;
+                while count < len {
+                    match bytes.get(j) {
+                        Some(b) if b.is_ascii_alphanumeric() => {
+                            count += 1;
+                            j += 1;
+                        }
+                        Some(b' ')
+                            if bytes.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
+                                && count > 0 =>
+                        {
+                            j += 1
+                        }
+                        _ => break,
+                    }
+                }
+                if count == len && !bytes.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+                    out.push((i, j));
+                    i = j;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A run of digits in groups separated by single spaces, dashes or dots, not glued to letters or other digits.
+struct DigitRun {
+    start: usize,
+    end: usize,
+    /// The first digits of the run (at most 20).
+    digits: Vec<u8>,
+    groups: usize,
+    /// Group ends: (byte end, digits so far), while at most 19 digits.
+    cuts: Vec<(usize, usize)>,
+    /// Followed by a letter or a slash ("12/26", "4444abc").
+    glued_after: bool,
+}
+
+/// Every digit run of 9..=19 digits (the lengths of routing and card numbers). Longer runs are skipped whole
+/// without collecting, so a 64 KiB run of digits costs one pass.
+fn digit_runs(bytes: &[u8]) -> Vec<DigitRun> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let is_digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+        if !is_digit(i) {
+            i += 1;
+            continue;
+        }
+        let glued = i > 0
+            && bytes
+                .get(i - 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'/');
+        let start = i;
+        let mut digits = Vec::new();
+        let mut groups = 1;
+        let mut end = i;
+        let mut cuts = Vec::new();
+        loop {
+            if is_digit(i) {
+                if digits.len() <= 19 {
+                    digits.push(bytes.get(i).copied().unwrap_or(b'0'));
+                }
+                i += 1;
+                end = i;
+            } else if matches!(bytes.get(i), Some(b' ' | b'-' | b'.')) && is_digit(i + 1) {
+                if digits.len() <= 19 {
+                    cuts.push((end, digits.len()));
+                }
+                groups += 1;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let glued_after = bytes
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/');
+        if digits.len() <= 19 {
+            cuts.push((end, digits.len()));
+        }
+        if !glued && cuts.iter().any(|c| (9..=19).contains(&c.1)) {
+            out.push(DigitRun {
+                start,
+                end,
+                digits,
+                groups,
+                cuts,
+                glued_after,
+            });
+        }
+    }
+    out
+}
+
+/// True when the words just before `start` say the number is a reference (order, tracking, invoice, serial, ...),
+/// not a card. Reads at most 32 bytes back.
+fn reference_context(bytes: &[u8], start: usize) -> bool {
+    const WORDS: &[&str] = &[
+        "order",
+        "tracking",
+        "invoice",
+        "ref",
+        "reference",
+        "serial",
+        "imei",
+        "isbn",
+        "upc",
+        "ean",
+        "sku",
+        "model",
+        "part",
+        "pedido",
+        "commande",
+        "bestellung",
+        "rastreio",
+        "seguimiento",
+        "suivi",
+        "sendungsnummer",
+    ];
+    let from = start.saturating_sub(32);
+    let before =
+        String::from_utf8_lossy(bytes.get(from..start).unwrap_or(&[])).to_ascii_lowercase();
+    let words: Vec<&str> = before
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().rev().take(3).any(|w| {
+        WORDS
+            .iter()
+            .any(|k| w.trim_end_matches(['#', ',', '.']) == *k)
+    })
 }

@@ -1,1 +1,317 @@
-//! Tests to be written.
+//! contact.phone, contact.email, contact.handle and contact.request through the public API. One line per case: the
+//! input and the contact rule ids expected (sorted); `&[]` means no contact finding.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test helpers may fail loudly.
+
+use screen::{Category, Message, Region, Screener};
+use std::sync::OnceLock;
+
+fn screener() -> &'static Screener {
+    static S: OnceLock<Screener> = OnceLock::new();
+    S.get_or_init(|| Screener::with_defaults().unwrap())
+}
+
+const CONTACT: [Category; 4] = [
+    Category::ContactPhone,
+    Category::ContactEmail,
+    Category::ContactHandle,
+    Category::ContactRequest,
+];
+
+fn contact_findings(text: &str, region: Option<&str>) -> Vec<screen::Finding> {
+    let mut m = Message::new(text);
+    m.region = region.map(|r| Region::parse(r).unwrap());
+    screener()
+        .screen(&m)
+        .findings
+        .into_iter()
+        .filter(|f| CONTACT.contains(&f.category))
+        .collect()
+}
+
+/// The contact rule ids found in `input` (no region), sorted.
+#[track_caller]
+fn check(input: &str, expected: &[&str]) {
+    check_in(input, None, expected);
+}
+
+#[track_caller]
+fn check_in(input: &str, region: Option<&str>, expected: &[&str]) {
+    let findings = contact_findings(input, region);
+    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    rules.sort();
+    if rules != expected {
+        let found: Vec<(&str, &str, Option<&str>)> = findings
+            .iter()
+            .map(|f| (f.rule, f.matched.as_str(), f.normalized.as_deref()))
+            .collect();
+        fail(format!(
+            "{input:?} (region {region:?}): expected {expected:?}, found {found:?}"
+        ));
+    }
+    for f in &findings {
+        assert_eq!(f.matched, &input[f.start..f.end]);
+        assert!(!f.explanation.is_empty());
+    }
+}
+
+/// The normalised value and matched text of the single finding of `rule`.
+#[track_caller]
+fn check_value(input: &str, region: Option<&str>, rule: &str, matched: &str, normalized: &str) {
+    let findings = contact_findings(input, region);
+    let Some(f) = findings.iter().find(|f| f.rule == rule) else {
+        return fail(format!("no {rule} in {input:?}: {findings:?}"));
+    };
+    if (f.matched.as_str(), f.normalized.as_deref()) != (matched, Some(normalized)) {
+        fail(format!(
+            "{input:?}: {rule} is {:?} -> {:?}",
+            f.matched, f.normalized
+        ));
+    }
+}
+
+thread_local! {
+    static FAILURES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a failed case; `finish` reports them all at the end of the test, so one run shows every failing line.
+fn fail(msg: String) {
+    FAILURES.with(|f| f.borrow_mut().push(msg));
+}
+
+fn finish() {
+    let failures = FAILURES.with(|f| std::mem::take(&mut *f.borrow_mut()));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn phone_numbers_in_digits() {
+    check("415-555-0172", &["phone.digits"]);
+    check("(212) 555 0199", &["phone.digits"]);
+    check("4155550172", &["phone.digits"]);
+    check("+44 20 7946 0958", &["phone.digits"]);
+    check("415.555.0172", &["phone.digits"]);
+    check_in("030 901820", Some("DE"), &["phone.digits"]);
+    check_in("06 12 34 56 78", Some("FR"), &["phone.digits"]);
+    check_in("612 345 678", Some("ES"), &["phone.digits"]);
+    check_in("(11) 91234-5678", Some("BR"), &["phone.digits"]);
+    check_in("07911 123456", Some("GB"), &["phone.digits"]);
+    check_value(
+        "call me at 415 555 0172",
+        Some("US"),
+        "phone.digits",
+        "415 555 0172",
+        "+14155550172",
+    );
+    finish();
+}
+
+#[test]
+fn phone_numbers_obfuscated() {
+    check("4l5-555-Ol72", &["phone.obfuscated"]);
+    check("４１５-５５５-０１７２", &["phone.obfuscated"]);
+    check("٤١٥-٥٥٥-٠١٧٢", &["phone.obfuscated"]);
+    check("𝟒𝟏𝟓 𝟓𝟓𝟓 𝟎𝟏𝟕𝟐", &["phone.obfuscated"]);
+    check("④①⑤ ⑤⑤⑤ ⓪①⑦②", &["phone.obfuscated"]);
+    check("4️⃣1️⃣5️⃣5️⃣5️⃣5️⃣0️⃣1️⃣7️⃣2️⃣", &["phone.obfuscated"]);
+    check("415_555_0172", &["phone.obfuscated"]);
+    check("4🔸1🔸5🔸5🔸5🔸5🔸0🔸1🔸7🔸2", &["phone.obfuscated"]);
+    check("415 📞 555 📞 0172", &["phone.obfuscated"]);
+    check_value(
+        "x 4l5-555-Ol72 y",
+        None,
+        "phone.obfuscated",
+        "4l5-555-Ol72",
+        "+14155550172",
+    );
+    finish();
+}
+
+#[test]
+fn phone_numbers_spelled() {
+    check(
+        "four one five five five five zero one seven two",
+        &["phone.spelled"],
+    );
+    check(
+        "four one five, five five five, oh one seven two",
+        &["phone.spelled"],
+    );
+    check("4 one 5 five 5 5 zero 1 seven 2", &["phone.spelled"]);
+    check(
+        "four one five double five five zero one seven two",
+        &["phone.spelled"],
+    );
+    check("call 415 five five five 0172", &["phone.spelled"]);
+    check_in(
+        "seis uno dos tres cuatro cinco seis siete ocho",
+        Some("ES"),
+        &["phone.spelled"],
+    );
+    check_in(
+        "zéro six douze trente-quatre cinquante-six soixante-dix-huit",
+        Some("FR"),
+        &["phone.spelled"],
+    );
+    check_in(
+        "null eins fünf eins, zwei drei vier fünf sechs sieben acht neun",
+        Some("DE"),
+        &["phone.spelled"],
+    );
+    check_in(
+        "onze nove oito sete seis cinco quatro três dois um",
+        Some("BR"),
+        &["phone.spelled"],
+    );
+    check_value(
+        "my cell: four one five five five five zero one seven two ok",
+        None,
+        "phone.spelled",
+        "four one five five five five zero one seven two",
+        "+14155550172",
+    );
+    finish();
+}
+
+#[test]
+fn numbers_that_are_not_phone_numbers() {
+    check("Order #4155550172 has shipped", &[]);
+    check("order number 4155550172", &[]);
+    check("Tracking: 1Z999AA10123456784", &[]);
+    check("UPS 1Z 999 AA1 01 2345 6784", &[]);
+    check("USPS tracking 9400 1000 0000 0000 0000 00", &[]);
+    check("USPS 9400111899223397658538", &[]);
+    check("FedEx tracking 7489 2347 1234", &[]);
+    check("fedex 748923471234", &[]);
+    check("It's $415.55 shipped", &[]);
+    check("price: $1,234,567.89", &[]);
+    check("Total 4155550172 USD", &[]);
+    check("Meet on 03/27/2011 at 10:30", &[]);
+    check("2012-01-02 08:00", &[]);
+    check("Dimensions 120 x 60 x 75 cm", &[]);
+    check("1200x600x750mm", &[]);
+    check("Model HX-415-555-0172", &[]);
+    check("Part no. 415-555-0172", &[]);
+    check("S/N 4155550172", &[]);
+    check("ISBN 978-0-306-40615-7", &[]);
+    check("9780306406157", &[]);
+    check("UPC 036000291452", &[]);
+    check("EAN 4006381333931", &[]);
+    check("ZIP 94105-1234", &[]);
+    check("postcode SW1A 1AA", &[]);
+    check("I have 2 of them, 3 if you want", &[]);
+    check("qty 4155550172 pcs", &[]);
+    check("battery 4155550172 mAh", &[]);
+    check("I have one or two left, maybe three", &[]);
+    check("Version 10.15.7 build 19H2", &[]);
+    check("IMEI 490154203237518", &[]);
+    finish();
+}
+
+#[test]
+fn emails() {
+    check("jo@example.com", &["email.address"]);
+    check("mail me: Jo.Smith+ads@Outlook.co.uk", &["email.address"]);
+    check("jo at gmail dot com", &["email.spelled"]);
+    check("jo(at)outlook(dot)com", &["email.spelled"]);
+    check("jo [at] example [dot] de", &["email.spelled"]);
+    check("jo.smith at acme dot com", &["email.spelled"]);
+    check("j o @ g m a i l . c o m", &["email.obfuscated"]);
+    check("jo＠gmail.com", &["email.obfuscated"]);
+    check("jo_smith99 on gmail", &["email.provider"]);
+    check("my gmail is jo.smith", &["email.provider"]);
+    check("look at amazon dot com", &[]);
+    check("I'm at home dot com", &[]);
+    check("message me on gmail", &["request.reach_me"]);
+    check_value(
+        "write to jo at gmail dot com",
+        None,
+        "email.spelled",
+        "jo at gmail dot com",
+        "jo@gmail.com",
+    );
+    check_value(
+        "jo_smith99 on gmail",
+        None,
+        "email.provider",
+        "jo_smith99 on gmail",
+        "jo_smith99@gmail.com",
+    );
+    check_value(
+        "ｊｏ＠ｇｍａｉｌ．ｃｏｍ",
+        None,
+        "email.obfuscated",
+        "ｊｏ＠ｇｍａｉｌ．ｃｏｍ",
+        "jo@gmail.com",
+    );
+    finish();
+}
+
+#[test]
+fn handles() {
+    check("wa.me/14155550172", &["handle.link"]);
+    check("join https://t.me/jo_smith", &["handle.link"]);
+    check("discord.gg/abc123", &["handle.link"]);
+    check("telegram @jo_smith", &["handle.account"]);
+    check(
+        "WhatsApp: +1 415 555 0172",
+        &["handle.account", "phone.digits"],
+    );
+    check("WeChat ID: jo88", &["handle.account"]);
+    check("my snap is jo_smith", &["handle.account"]);
+    check(
+        "message me on WhatsApp",
+        &["handle.invite", "request.reach_me"],
+    );
+    check("add me on w h a t s a p p", &["handle.invite"]);
+    check("add me on wh4tsapp", &["handle.invite"]);
+    check(
+        "hit me up on te1egram",
+        &["handle.invite", "request.reach_me"],
+    );
+    check("I'm on telegram", &["handle.invite"]);
+    check("whatsapp me", &["handle.invite", "request.reach_me"]);
+    check(
+        "escríbeme por whatsapp",
+        &["handle.invite", "request.reach_me"],
+    );
+    check("add me on signal", &["handle.invite"]);
+    check("dm me @jo_smith", &["handle.at", "request.reach_me"]);
+    check("supports WhatsApp video calls", &[]);
+    check("does it support WhatsApp calls?", &[]);
+    check("the wifi signal is weak", &[]);
+    check("Snap-on tools set", &[]);
+    check("I saw it on Instagram", &[]);
+    check("messenger bag, like new", &[]);
+    finish();
+}
+
+#[test]
+fn requests() {
+    check("what's your number?", &["request.details"]);
+    check("do you have WhatsApp?", &["request.details"]);
+    check("let's talk outside the site", &["request.off_platform"]);
+    check("text me", &["request.reach_me"]);
+    check("¿me pasas tu número?", &["request.details"]);
+    check("¿Tienes WhatsApp?", &["request.details"]);
+    check(
+        "hablemos por fuera de la plataforma",
+        &["request.off_platform"],
+    );
+    check("quel est ton numéro ?", &["request.details"]);
+    check("appelle-moi", &["request.reach_me"]);
+    check("hast du WhatsApp?", &["request.details"]);
+    check("ruf mich an", &["request.reach_me"]);
+    check("qual é o seu número?", &["request.details"]);
+    check("me chama no zap", &["handle.invite", "request.reach_me"]);
+    check("what's your order number?", &[]);
+    check("check your email for the receipt", &[]);
+    check("do you have the number of units?", &[]);
+    check("Thanks, I'll pay through the app", &[]);
+    finish();
+}

@@ -4,3 +4,4 @@ mod contact;
 mod normalize;
 mod other_categories;
 mod peer_vectors;
+mod properties;

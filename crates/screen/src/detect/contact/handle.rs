@@ -1,0 +1,586 @@
+//! `contact.handle`: a messaging-app or social account, a link to one, or an invitation to talk there.
+//!
+//! A bare mention of an app is not a finding ("supports WhatsApp video calls", "does it support WhatsApp calls?").
+//! A mention counts when it comes with an account ("WhatsApp: +1 415 ...", "telegram @jo_smith", "WeChat ID: jo88")
+//! or with an invitation ("message me on WhatsApp", "I'm on telegram", "whatsapp me", "escríbeme por whatsapp").
+//! Links (wa.me/..., t.me/..., discord.gg/...) always count. App names are matched on the letters view, so spaced,
+//! leetspeak and common misspellings ("w h a t s a p p", "wh4tsapp", "watsap", "te1egram") are read too.
+
+use regex::Regex;
+
+use super::overlaps;
+use crate::detect::Context;
+use crate::detect::lexicon::Lexicon;
+use crate::normalize::i_for_l;
+use crate::{Category, Config, ConfigError, Finding};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct App {
+    name: &'static str,
+    /// An ordinary word too ("signal", "snap", "line"): needs an account that looks like one, not just any word.
+    ambiguous: bool,
+}
+
+/// The apps, their spellings and misspellings.
+const APPS: &[(&str, bool, &[&str])] = &[
+    (
+        "WhatsApp",
+        false,
+        &[
+            "whatsapp",
+            "whats app",
+            "whatsap",
+            "watsapp",
+            "watsap",
+            "whatapp",
+            "whatsaap",
+            "wassap",
+            "wasap",
+            "wasapp",
+            "whassap",
+            "whatssap",
+            "guasap",
+            "wpp",
+            "wsp",
+            "whatsapp business",
+            "watts app",
+            "wats app",
+            "whtsapp",
+            "whatsappp",
+            "wahtsapp",
+            "wattsapp",
+        ],
+    ),
+    ("WhatsApp", true, &["zap", "zapzap", "wa"]),
+    (
+        "Telegram",
+        false,
+        &[
+            "telegram",
+            "telegramm",
+            "telegran",
+            "telgram",
+            "tele gram",
+            "telegarm",
+            "telagram",
+        ],
+    ),
+    ("Telegram", true, &["tg", "tlg"]),
+    (
+        "Signal",
+        true,
+        &["signal", "signal app", "signal messenger"],
+    ),
+    (
+        "WeChat",
+        false,
+        &["wechat", "we chat", "weixin", "wechat id", "wchat"],
+    ),
+    ("Line", false, &["line id", "line app", "line messenger"]),
+    ("Viber", false, &["viber", "vibr"]),
+    ("Kik", false, &["kik", "kik messenger"]),
+    (
+        "Snapchat",
+        false,
+        &["snapchat", "snap chat", "snapchta", "snapcht", "snpchat"],
+    ),
+    ("Snapchat", true, &["snap", "sc"]),
+    (
+        "Instagram",
+        false,
+        &[
+            "instagram",
+            "insta",
+            "instagramm",
+            "instagam",
+            "instgram",
+            "insta gram",
+            "instagran",
+        ],
+    ),
+    ("Instagram", true, &["ig"]),
+    (
+        "Facebook Messenger",
+        false,
+        &[
+            "facebook messenger",
+            "fb messenger",
+            "facebook",
+            "messenger",
+        ],
+    ),
+    ("Facebook Messenger", true, &["fb"]),
+    ("Discord", false, &["discord", "discord server"]),
+    ("Skype", false, &["skype", "skype id", "skipe"]),
+    ("iMessage", false, &["imessage", "facetime"]),
+    ("Threema", false, &["threema"]),
+];
+
+/// Words right before an app that carry an invitation when a first-person word comes shortly before them.
+const PREPOSITIONS: &[&str] = &[
+    "on", "at", "via", "through", "thru", "by", "in", "over", "to", "into", "en", "por", "sur",
+    "par", "auf", "per", "uber", "no", "na", "pelo", "pela", "em", "al", "aufs",
+];
+
+/// First-person and contact words that make "<word> ... on <app>" an invitation.
+const INVITE_CUES: &[&str] = &[
+    "me",
+    "us",
+    "im",
+    "i'm",
+    "moi",
+    "mir",
+    "mich",
+    "mim",
+    "nos",
+    "lets",
+    "let's",
+    "vamos",
+    "hablemos",
+    "parlons",
+    "continuons",
+    "lass",
+    "uns",
+    "bora",
+    "add",
+    "message",
+    "msg",
+    "text",
+    "dm",
+    "ping",
+    "contact",
+    "reach",
+    "find",
+    "follow",
+    "chat",
+    "talk",
+    "write",
+    "hit",
+    "escribeme",
+    "mandame",
+    "hablame",
+    "agregame",
+    "contactame",
+    "escribime",
+    "ecris",
+    "ecrivez",
+    "contacte",
+    "contactez",
+    "ajoute",
+    "ajoutez",
+    "schreib",
+    "schreiben",
+    "kontaktiere",
+    "kontaktieren",
+    "melde",
+    "chama",
+    "manda",
+    "fala",
+    "adiciona",
+    "liga",
+    "move",
+    "switch",
+    "continue",
+    "mine",
+    "my",
+];
+
+/// Words between an app and an account name ("telegram is", "wechat id:", "snap username").
+const ACCOUNT_WORDS: &[&str] = &[
+    "is", "es", "est", "ist", "e", "id", "handle", "username", "user", "name", "number", "num",
+    "no", "nr", "account", "usuario", "numero", "nummer", "pseudo", "me", "at",
+];
+
+#[derive(Debug)]
+pub(super) struct HandleFinder {
+    apps: Lexicon<App>,
+    link: Regex,
+    at_handle: Regex,
+}
+
+impl HandleFinder {
+    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        let mut phrases: Vec<(String, App)> = Vec::new();
+        for (name, ambiguous, spellings) in APPS {
+            let app = App {
+                name,
+                ambiguous: *ambiguous,
+            };
+            for s in *spellings {
+                phrases.push((s.to_string(), app));
+                if s.contains('l') {
+                    phrases.push((i_for_l(s), app));
+                }
+            }
+        }
+        for p in config
+            .extra_phrases
+            .get(Category::ContactHandle.as_str())
+            .into_iter()
+            .flatten()
+        {
+            phrases.push((
+                p.clone(),
+                App {
+                    name: "a messaging app",
+                    ambiguous: false,
+                },
+            ));
+        }
+        let apps = Lexicon::new("contact.handle", phrases)?;
+        let build = |re: &str| {
+            Regex::new(re).map_err(|e| ConfigError::Build {
+                detector: "contact.handle",
+                reason: e.to_string(),
+            })
+        };
+        Ok(HandleFinder {
+            apps,
+            link: build(
+                r"(?:https?://)?(?:www\.)?(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|whatsapp\.com|t\.me|telegram\.me|telegram\.dog|signal\.me|signal\.group|discord\.gg|discord\.com/invite|discordapp\.com/invite|m\.me|instagram\.com|instagr\.am|snapchat\.com/add|line\.me|lin\.ee|u\.wechat\.com|weixin\.qq\.com|invite\.viber\.com|viber\.me|kik\.me|join\.skype\.com|facebook\.com|fb\.com|fb\.me|tiktok\.com)/[a-z0-9_@+\-][^\s<>()\[\]{}]*|skype:[a-z0-9_.\-]+",
+            )?,
+            at_handle: build(r"@[a-z0-9_][a-z0-9_.]{2,31}")?,
+        })
+    }
+
+    pub fn find(&self, cx: &Context<'_>, emails: &[(usize, usize)], out: &mut Vec<Finding>) {
+        let original = cx.message.text;
+        let mut taken: Vec<(usize, usize)> = emails.to_vec();
+
+        // Links to an account or a group.
+        let folded = cx.folded.text.as_str();
+        if folded.contains('/') || folded.contains("skype:") {
+            for m in self.link.find_iter(folded) {
+                let (s, e) = cx.folded.original_span(m.start(), m.end(), original);
+                if taken.iter().any(|&t| overlaps(t, (s, e))) {
+                    continue;
+                }
+                let link = m.as_str().trim_end_matches(['.', ',', '!', '?', ')']);
+                let e = s + (e - s).min(link.len().max(1)).min(original.len() - s);
+                let e = ceil(original, e);
+                let normalized = link
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://")
+                    .to_string();
+                taken.push((s, e));
+                out.push(cx.finding(
+                    Category::ContactHandle,
+                    s,
+                    e,
+                    Some(normalized.clone()),
+                    "handle.link",
+                    format!(
+                        "A link to a messaging or social account ({normalized}) is shared. It invites the other \
+                         party to continue off the platform, where you are not protected."
+                    ),
+                ));
+            }
+        }
+
+        // App mentions with an account or an invitation.
+        let letters = &cx.letters;
+        let lt = letters.text.as_str();
+        for m in self.apps.find(lt) {
+            let (s, e) = letters.original_span(m.start, m.end, original);
+            if taken.iter().any(|&t| overlaps(t, (s, e))) {
+                continue;
+            }
+            let account = account_after(original, e, m.value.ambiguous);
+            let invited = invitation_before(lt, m.start) || me_after(lt, m.end);
+            let end = match (account, invited) {
+                (Some(acc_end), _) => acc_end,
+                (None, true) if !m.value.ambiguous || strong_invitation(lt, m.start) => e,
+                _ => continue,
+            };
+            let end = ceil(original, end);
+            taken.push((s, end));
+            let name = m.value.name;
+            let explanation = if account.is_some() {
+                format!(
+                    "A {name} account is shared. Contact details let the other party reach you off the platform, \
+                     where you are not protected."
+                )
+            } else {
+                format!(
+                    "An invitation to continue on {name}. Moving the conversation off the platform removes the \
+                     protection it gives you."
+                )
+            };
+            let rule = if account.is_some() {
+                "handle.account"
+            } else {
+                "handle.invite"
+            };
+            out.push(cx.finding(
+                Category::ContactHandle,
+                s,
+                end,
+                Some(name.to_string()),
+                rule,
+                explanation,
+            ));
+        }
+
+        // A bare "@name" with an invitation ("dm me @jo_smith", "follow me @jo").
+        if lt.contains('@') {
+            for m in self.at_handle.find_iter(lt) {
+                let (s, e) = letters.original_span(m.start(), m.end(), original);
+                if taken.iter().any(|&t| overlaps(t, (s, e))) || glued_before(lt, m.start()) {
+                    continue;
+                }
+                if !(invitation_before(lt, m.start()) || cue_near(lt, m.start())) {
+                    continue;
+                }
+                taken.push((s, e));
+                let handle = original.get(s..e).unwrap_or("").to_string();
+                out.push(cx.finding(
+                    Category::ContactHandle,
+                    s,
+                    e,
+                    Some(handle.clone()),
+                    "handle.at",
+                    format!(
+                        "An account name ({handle}) is shared with an invitation to use it. Contact details let the \
+                         other party reach you off the platform, where you are not protected."
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+fn glued_before(text: &str, at: usize) -> bool {
+    text.get(..at)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(|c| c.is_alphanumeric() || c == '.')
+}
+
+/// The words before byte `at`, closest first.
+fn words_before(text: &str, at: usize, n: usize) -> Vec<&str> {
+    text.get(..at)
+        .unwrap_or("")
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .collect()
+}
+
+/// "... me on <app>", "I'm on <app>", "let's move to <app>", "escríbeme por <app>".
+fn invitation_before(text: &str, at: usize) -> bool {
+    let words = words_before(text, at, 5);
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    if PREPOSITIONS.contains(first) {
+        return rest.iter().take(3).any(|w| INVITE_CUES.contains(w));
+    }
+    // "add me <app>", "dm me <app>", "my <app>".
+    matches!(*first, "me" | "my" | "mi" | "meu" | "mon" | "mein")
+        && rest.first().is_some_and(|w| INVITE_CUES.contains(w))
+}
+
+/// An invitation strong enough for an app name that is also an ordinary word: "me/us" plus a preposition.
+fn strong_invitation(text: &str, at: usize) -> bool {
+    let words = words_before(text, at, 4);
+    matches!(words.first(), Some(w) if PREPOSITIONS.contains(w))
+        && words
+            .iter()
+            .skip(1)
+            .take(2)
+            .any(|w| matches!(*w, "me" | "us" | "moi" | "mir" | "mich" | "im" | "nos"))
+}
+
+/// A contact cue among the few words before an "@name".
+fn cue_near(text: &str, at: usize) -> bool {
+    words_before(text, at, 4)
+        .iter()
+        .any(|w| INVITE_CUES.contains(w) && !matches!(*w, "my" | "mine"))
+}
+
+/// "<app> me" ("whatsapp me", "telegram me").
+fn me_after(text: &str, end: usize) -> bool {
+    let rest = text.get(end..).unwrap_or("");
+    let mut words = rest
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty());
+    rest.starts_with(' ') && matches!(words.next(), Some("me" | "us"))
+}
+
+/// The original end of an account name right after an app mention that ends at original byte `end`:
+/// "WhatsApp: +1 415 555 0172", "telegram @jo_smith", "WeChat ID: jo88", "my snap is jo_smith".
+fn account_after(original: &str, end: usize, ambiguous: bool) -> Option<usize> {
+    let rest = original.get(end..)?;
+    let mut pos = 0;
+    let mut explicit = false;
+    let mut spaced = false;
+    // Up to two linking words or marks ("is", "id:", "-", "=").
+    for _ in 0..3 {
+        let skipped = rest.get(pos..)?.len() - rest.get(pos..)?.trim_start().len();
+        spaced |= skipped > 0;
+        pos += skipped;
+        let tail = rest.get(pos..)?;
+        if let Some(c) = tail
+            .chars()
+            .next()
+            .filter(|c| matches!(c, ':' | '-' | '=' | '–' | '>' | '→'))
+        {
+            pos += c.len_utf8();
+            explicit = true;
+            continue;
+        }
+        let word: String = tail.chars().take_while(|c| c.is_alphabetic()).collect();
+        let lower = word.to_lowercase();
+        if !word.is_empty()
+            && ACCOUNT_WORDS.contains(&lower.as_str())
+            && tail
+                .get(word.len()..)
+                .is_some_and(|t| t.starts_with([' ', ':', '#']))
+        {
+            pos += word.len();
+            explicit = true;
+            continue;
+        }
+        break;
+    }
+    let skipped = rest.get(pos..)?.len() - rest.get(pos..)?.trim_start().len();
+    if skipped == 0 && !explicit && !spaced {
+        return None;
+    }
+    pos += skipped;
+    let tail = rest.get(pos..)?;
+    let token_len: usize = tail
+        .char_indices()
+        .take_while(|&(_, c)| {
+            !c.is_whitespace() && !matches!(c, ',' | ';' | '!' | '?' | ')' | '(' | '"')
+        })
+        .map(|(_, c)| c.len_utf8())
+        .sum();
+    let token = tail.get(..token_len)?.trim_end_matches(['.', ':']);
+    if token.is_empty() {
+        return None;
+    }
+    let digits = token.chars().filter(char::is_ascii_digit).count();
+    let letters = token.chars().filter(|c| c.is_alphabetic()).count();
+    let phone_like = digits >= 7 && (token.starts_with('+') || letters == 0);
+    let at_name = token.starts_with('@') && token.chars().count() >= 3;
+    let handle_like = letters >= 2 && token.contains(['_', '.']) && !token.ends_with(".com");
+    let explicit_name =
+        explicit && letters + digits >= 3 && (digits > 0 || !ambiguous) && !is_common(token);
+    // A phone number written in groups ("+1 415 555 0172"): take the whole number.
+    if phone_like
+        || (token.starts_with('+') && digits >= 1)
+        || (digits >= 3 && letters == 0 && explicit)
+    {
+        let mut len = 0;
+        let mut seen = 0;
+        for (i, c) in tail.char_indices() {
+            if c.is_ascii_digit() {
+                seen += 1;
+                len = i + 1;
+            } else if !(c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')
+                || seen >= 15
+            {
+                break;
+            }
+        }
+        if seen >= 7 {
+            return Some(end + pos + len);
+        }
+    }
+    if at_name || handle_like || explicit_name {
+        return Some(end + pos + token.len());
+    }
+    None
+}
+
+/// Ordinary words that follow an app name without being an account ("whatsapp: calls", "signal is weak").
+fn is_common(token: &str) -> bool {
+    let t = token.to_lowercase();
+    matches!(
+        t.as_str(),
+        "calls"
+            | "call"
+            | "video"
+            | "support"
+            | "supported"
+            | "works"
+            | "working"
+            | "weak"
+            | "strong"
+            | "good"
+            | "bad"
+            | "fine"
+            | "ok"
+            | "okay"
+            | "not"
+            | "available"
+            | "installed"
+            | "down"
+            | "free"
+            | "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "for"
+            | "with"
+            | "only"
+            | "too"
+            | "also"
+            | "better"
+            | "best"
+            | "great"
+            | "app"
+            | "messages"
+            | "message"
+            | "chat"
+            | "chats"
+            | "groups"
+            | "group"
+            | "business"
+            | "web"
+            | "desktop"
+            | "status"
+            | "stories"
+            | "story"
+            | "reels"
+            | "posts"
+            | "notifications"
+            | "preinstalled"
+            | "compatible"
+            | "integration"
+            | "ready"
+            | "enabled"
+            | "account"
+            | "login"
+            | "bars"
+            | "strength"
+            | "booster"
+            | "lost"
+            | "issues"
+            | "problems"
+            | "yes"
+            | "no"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "will"
+            | "does"
+            | "do"
+            | "can"
+            | "could"
+            | "should"
+            | "would"
+            | "have"
+            | "has"
+            | "had"
+    )
+}
