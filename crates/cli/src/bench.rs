@@ -23,18 +23,25 @@ pub struct Args {
 
 pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
     let screener = screen::Screener::new(config.screening.clone())?;
-    let content =
-        std::fs::read_to_string(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
+    let content = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("could not read {}", args.file.display()))?;
     let mut inputs: Vec<(String, Option<String>)> = Vec::new();
     for line in content.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).context("a line is not JSON")?;
-        let Some(text) = v.get("text").and_then(|t| t.as_str()) else { continue };
+        let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+            continue;
+        };
         if text.len() <= args.max_bytes {
             let region = v.get("region").and_then(|r| r.as_str()).map(str::to_string);
             inputs.push((text.to_string(), region));
         }
     }
-    anyhow::ensure!(!inputs.is_empty(), "no message of at most {} bytes in {}", args.max_bytes, args.file.display());
+    anyhow::ensure!(
+        !inputs.is_empty(),
+        "no message of at most {} bytes in {}",
+        args.max_bytes,
+        args.file.display()
+    );
     let messages: Vec<screen::Message<'_>> = inputs
         .iter()
         .map(|(t, r)| message_from_parts(t, r.as_deref(), None).map_err(anyhow::Error::msg))
@@ -65,9 +72,23 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
         let idx = ((latencies.len() as f64 - 1.0) * p).round() as usize;
         f64::from(latencies.get(idx).copied().unwrap_or(0)) / 1000.0
     };
-    println!("messages:        {} ({} distinct, mean {} bytes)", args.messages, messages.len(), total_bytes / messages.len());
-    println!("throughput:      {:.0} messages/s on one thread", args.messages as f64 / elapsed.as_secs_f64());
-    println!("latency:         p50 {:.1} µs, p99 {:.1} µs, p99.9 {:.1} µs, max {:.1} µs", pct(0.5), pct(0.99), pct(0.999), pct(1.0));
+    println!(
+        "messages:        {} ({} distinct, mean {} bytes)",
+        args.messages,
+        messages.len(),
+        total_bytes / messages.len()
+    );
+    println!(
+        "throughput:      {:.0} messages/s on one thread",
+        args.messages as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "latency:         p50 {:.1} µs, p99 {:.1} µs, p99.9 {:.1} µs, max {:.1} µs",
+        pct(0.5),
+        pct(0.99),
+        pct(0.999),
+        pct(1.0)
+    );
     println!("resident memory: start {rss_start} KiB, halfway {rss_mid} KiB, end {rss_end} KiB");
     Ok(ExitCode::SUCCESS)
 }

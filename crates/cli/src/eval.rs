@@ -50,9 +50,12 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
     let screener = Screener::new(config.screening.clone())?;
-    let content =
-        std::fs::read_to_string(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
-    let mut counts: BTreeMap<Category, Counts> = Category::ALL.iter().map(|c| (*c, Counts::default())).collect();
+    let content = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("could not read {}", args.file.display()))?;
+    let mut counts: BTreeMap<Category, Counts> = Category::ALL
+        .iter()
+        .map(|c| (*c, Counts::default()))
+        .collect();
     let (mut clean, mut clean_flagged, mut lines) = (0usize, 0usize, 0usize);
     let mut errors_shown = 0usize;
     for (n, line) in content.lines().enumerate() {
@@ -60,7 +63,8 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
             continue;
         }
         lines += 1;
-        let (id, expected, found) = eval_line(&screener, line).with_context(|| format!("line {}", n + 1))?;
+        let (id, expected, found) =
+            eval_line(&screener, line).with_context(|| format!("line {}", n + 1))?;
         if expected.is_empty() {
             clean += 1;
             clean_flagged += usize::from(!found.is_empty());
@@ -76,24 +80,47 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
         }
         if expected != found && errors_shown < args.show_errors {
             errors_shown += 1;
-            let names = |s: &BTreeSet<Category>| s.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
-            println!("MISS {id}: expected [{}] found [{}]", names(&expected), names(&found));
+            let names =
+                |s: &BTreeSet<Category>| s.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
+            println!(
+                "MISS {id}: expected [{}] found [{}]",
+                names(&expected),
+                names(&found)
+            );
         }
     }
-    println!("{:<22} {:>5} {:>5} {:>5} {:>9} {:>7}", "category", "tp", "fp", "fn", "precision", "recall");
+    println!(
+        "{:<22} {:>5} {:>5} {:>5} {:>9} {:>7}",
+        "category", "tp", "fp", "fn", "precision", "recall"
+    );
     let mut failed = Vec::new();
     for (c, k) in &counts {
-        println!("{:<22} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}", c.as_str(), k.tp, k.fp, k.fn_, k.precision(), k.recall());
+        println!(
+            "{:<22} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}",
+            c.as_str(),
+            k.tp,
+            k.fp,
+            k.fn_,
+            k.precision(),
+            k.recall()
+        );
         if let Some(min) = args.min_recall.filter(|m| k.recall() < *m) {
             failed.push(format!("{} recall {:.3} < {min}", c.as_str(), k.recall()));
         }
         if let Some(min) = args.min_precision.filter(|m| k.precision() < *m) {
-            failed.push(format!("{} precision {:.3} < {min}", c.as_str(), k.precision()));
+            failed.push(format!(
+                "{} precision {:.3} < {min}",
+                c.as_str(),
+                k.precision()
+            ));
         }
     }
     let share = ratio(clean_flagged, clean);
     let share = if clean == 0 { 0.0 } else { share };
-    println!("clean lines flagged: {clean_flagged} of {clean} ({:.2}%); {lines} lines in all", share * 100.0);
+    println!(
+        "clean lines flagged: {clean_flagged} of {clean} ({:.2}%); {lines} lines in all",
+        share * 100.0
+    );
     if let Some(max) = args.max_clean_flagged.filter(|m| share > *m) {
         failed.push(format!("clean lines flagged {share:.4} > {max}"));
     }
@@ -118,10 +145,15 @@ fn eval_line(screener: &Screener, line: &str) -> anyhow::Result<Labelled> {
         sender: Option<String>,
         labels: Vec<String>,
     }
-    let l: Line = serde_json::from_str(line).context("not a labelled line {text, labels, region?, sender?}")?;
-    let expected = l.labels.iter().map(|s| Category::parse(s)).collect::<Result<BTreeSet<_>, _>>()?;
-    let message =
-        message_from_parts(&l.text, l.region.as_deref(), l.sender.as_deref()).map_err(anyhow::Error::msg)?;
+    let l: Line = serde_json::from_str(line)
+        .context("not a labelled line {text, labels, region?, sender?}")?;
+    let expected = l
+        .labels
+        .iter()
+        .map(|s| Category::parse(s))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    let message = message_from_parts(&l.text, l.region.as_deref(), l.sender.as_deref())
+        .map_err(anyhow::Error::msg)?;
     let found: BTreeSet<Category> = screener.screen(&message).categories().into_iter().collect();
     let id = match l.id {
         Some(serde_json::Value::String(s)) => s,

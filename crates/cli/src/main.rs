@@ -13,7 +13,11 @@ use server::Config;
 use server::config::Overrides;
 
 #[derive(Debug, Parser)]
-#[command(name = "marketguard", version, about = "Trust and safety for online marketplaces")]
+#[command(
+    name = "marketguard",
+    version,
+    about = "Trust and safety for online marketplaces"
+)]
 struct Cli {
     /// A TOML configuration file (also MARKETGUARD_CONFIG).
     #[arg(long, global = true, env = "MARKETGUARD_CONFIG")]
@@ -97,12 +101,22 @@ fn main() -> ExitCode {
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
-    let overrides = Overrides { listen: cli.listen, database_url: cli.database_url.clone() };
-    Ok(Config::load(cli.config.as_deref(), std::env::vars(), &overrides)?)
+    let overrides = Overrides {
+        listen: cli.listen,
+        database_url: cli.database_url.clone(),
+    };
+    Ok(Config::load(
+        cli.config.as_deref(),
+        std::env::vars(),
+        &overrides,
+    )?)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("could not start the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -128,8 +142,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", config.to_redacted_toml());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin { command: AdminCommand::ApiKey { command } } => runtime()?.block_on(api_key(&config, command)),
-        Command::Audit { command: AuditCommand::Verify } => runtime()?.block_on(async {
+        Command::Admin {
+            command: AdminCommand::ApiKey { command },
+        } => runtime()?.block_on(api_key(&config, command)),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             let report = store.verify_audit_chain().await?;
             match report.first_bad {
@@ -138,7 +156,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Some((seq, why)) => {
-                    println!("audit log BROKEN at entry {seq}: {why} ({} entries before it verified)", report.entries);
+                    println!(
+                        "audit log BROKEN at entry {seq}: {why} ({} entries before it verified)",
+                        report.entries
+                    );
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -157,7 +178,10 @@ async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<Exit
             let scopes = store::Scope::parse_list(&scopes)?;
             let new = store.create_api_key(&name, &scopes, "cli", now).await?;
             let scopes: Vec<&str> = new.key.scopes.iter().map(|s| s.as_str()).collect();
-            println!("Created API key \"{}\" (id {}, prefix {})", new.key.name, new.key.id, new.key.prefix);
+            println!(
+                "Created API key \"{}\" (id {}, prefix {})",
+                new.key.name, new.key.id, new.key.prefix
+            );
             println!("Scopes: {}", scopes.join(","));
             println!("This is the only time the key is shown; store it as a secret. The key:");
             println!("{}", new.secret);
@@ -165,7 +189,9 @@ async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<Exit
         ApiKeyCommand::List => {
             let keys = store.list_api_keys().await?;
             if keys.is_empty() {
-                println!("no API keys; create one with `marketguard admin api-key create --name N --scopes S`");
+                println!(
+                    "no API keys; create one with `marketguard admin api-key create --name N --scopes S`"
+                );
             }
             for k in keys {
                 let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();

@@ -38,7 +38,9 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
             Ok(result) => serde_json::to_string(&result)?,
             Err((id, error)) => {
                 failed += 1;
-                serde_json::to_string(&serde_json::json!({"id": id, "error": format!("line {}: {error}", n + 1)}))?
+                serde_json::to_string(
+                    &serde_json::json!({"id": id, "error": format!("line {}: {error}", n + 1)}),
+                )?
             }
         };
         writeln!(out, "{output}")?;
@@ -56,11 +58,14 @@ fn screen_line(
     screener: &screen::Screener,
     line: &str,
 ) -> Result<ScreenResult, (serde_json::Value, String)> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| (serde_json::Value::Null, format!("not valid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(line)
+        .map_err(|e| (serde_json::Value::Null, format!("not valid JSON: {e}")))?;
     let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
     let Some(obj) = value.as_object() else {
-        return Err((id, "a line must be a JSON object with a `text` field".into()));
+        return Err((
+            id,
+            "a line must be a JSON object with a `text` field".into(),
+        ));
     };
     let text = match obj.get("text") {
         Some(serde_json::Value::String(t)) => t.as_str(),
@@ -74,6 +79,10 @@ fn screen_line(
             Some(_) => Err((id.clone(), format!("`{name}` must be a string"))),
         }
     };
-    let message = message_from_parts(text, field("region")?, field("sender")?).map_err(|e| (id.clone(), e))?;
-    Ok(ScreenResult::new(Some(id).filter(|v| !v.is_null()), &screener.screen(&message)))
+    let message = message_from_parts(text, field("region")?, field("sender")?)
+        .map_err(|e| (id.clone(), e))?;
+    Ok(ScreenResult::new(
+        Some(id).filter(|v| !v.is_null()),
+        &screener.screen(&message),
+    ))
 }

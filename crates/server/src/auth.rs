@@ -42,9 +42,18 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let Some(secret) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).filter(|s| !s.is_empty())
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let Some(secret) = header
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
         else {
             return Err(ApiError::new(
                 ErrorCode::MissingApiKey,
@@ -52,7 +61,10 @@ impl FromRequestParts<AppState> for Caller {
             ));
         };
         let Some(key) = state.store.find_api_key(secret).await? else {
-            return Err(ApiError::new(ErrorCode::UnknownApiKey, "this API key is not one Marketguard issued"));
+            return Err(ApiError::new(
+                ErrorCode::UnknownApiKey,
+                "this API key is not one Marketguard issued",
+            ));
         };
         if key.revoked_at.is_some() {
             return Err(ApiError::new(
@@ -75,7 +87,11 @@ impl KeyRateLimiter {
     pub fn new(config: &RateLimitConfig) -> Self {
         let per_minute = NonZeroU32::new(config.per_minute).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN);
-        KeyRateLimiter { inner: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))) }
+        KeyRateLimiter {
+            inner: Arc::new(RateLimiter::keyed(
+                Quota::per_minute(per_minute).allow_burst(burst),
+            )),
+        }
     }
 
     /// Takes one request from the key's bucket, or answers 429 with the seconds to wait.

@@ -71,19 +71,28 @@ impl Default for Config {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { format: LogFormat::Human, filter: "info".into() }
+        LogConfig {
+            format: LogFormat::Human,
+            filter: "info".into(),
+        }
     }
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { body_limit_bytes: 64 * 1024, request_timeout_secs: 30 }
+        HttpConfig {
+            body_limit_bytes: 64 * 1024,
+            request_timeout_secs: 30,
+        }
     }
 }
 
 impl Default for RateLimitConfig {
     fn default() -> Self {
-        RateLimitConfig { per_minute: 6000, burst: 200 }
+        RateLimitConfig {
+            per_minute: 6000,
+            burst: 200,
+        }
     }
 }
 
@@ -121,16 +130,22 @@ impl Config {
         // The environment is passed in as pairs (so tests need not touch the process environment) and read the way
         // figment's `Env` provider reads it: `__` separates nested keys, values are parsed as TOML-like scalars.
         for (key, value) in env {
-            let Some(rest) = key.strip_prefix("MARKETGUARD_") else { continue };
+            let Some(rest) = key.strip_prefix("MARKETGUARD_") else {
+                continue;
+            };
             if rest == "CONFIG" {
                 continue;
             }
             let path = rest.to_ascii_lowercase().replace("__", ".");
-            let value: figment::value::Value = value.parse().unwrap_or_else(|e: std::convert::Infallible| match e {});
+            let value: figment::value::Value = value
+                .parse()
+                .unwrap_or_else(|e: std::convert::Infallible| match e {});
             figment = figment.merge((path, value));
         }
         figment = figment.merge(Serialized::defaults(overrides));
-        let config: Config = figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
@@ -149,8 +164,10 @@ impl Config {
         if self.rate_limit.per_minute == 0 || self.rate_limit.burst == 0 {
             return bad("rate_limit.per_minute and rate_limit.burst must be at least 1");
         }
-        store::Backend::from_url(&self.database_url).map_err(|e| ConfigError::Invalid(e.to_string()))?;
-        screen::Screener::new(self.screening.clone()).map_err(|e| ConfigError::Invalid(format!("screening: {e}")))?;
+        store::Backend::from_url(&self.database_url)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        screen::Screener::new(self.screening.clone())
+            .map_err(|e| ConfigError::Invalid(format!("screening: {e}")))?;
         Ok(())
     }
 
@@ -158,6 +175,7 @@ impl Config {
     pub fn to_redacted_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database_url = store::redact_url(&self.database_url);
-        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# the configuration could not be printed: {e}\n"))
+        toml::to_string_pretty(&shown)
+            .unwrap_or_else(|e| format!("# the configuration could not be printed: {e}\n"))
     }
 }

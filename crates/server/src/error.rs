@@ -126,13 +126,20 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), retry_after: None }
+        ApiError {
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 
     /// A failure inside Marketguard: the detail goes to the log, the caller gets a generic message.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
-        ApiError::new(ErrorCode::Internal, "something went wrong inside Marketguard; the request id finds it in the log")
+        ApiError::new(
+            ErrorCode::Internal,
+            "something went wrong inside Marketguard; the request id finds it in the log",
+        )
     }
 }
 
@@ -143,7 +150,10 @@ impl From<store::StoreError> for ApiError {
             store::StoreError::Invalid(m) => ApiError::new(ErrorCode::InvalidRequest, m),
             e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
-                ApiError::new(ErrorCode::DatabaseUnavailable, "the database did not answer; try again shortly")
+                ApiError::new(
+                    ErrorCode::DatabaseUnavailable,
+                    "the database did not answer; try again shortly",
+                )
             }
             other => ApiError::internal(other),
         }
@@ -153,7 +163,12 @@ impl From<store::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.code.status();
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+            },
+        };
         let mut response = (status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {

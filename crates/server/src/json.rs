@@ -19,7 +19,11 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !is_json(req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())) {
+        if !is_json(
+            req.headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+        ) {
             return Err(ApiError::new(
                 ErrorCode::UnsupportedMediaType,
                 "send the body as JSON with the header `Content-Type: application/json`",
@@ -46,15 +50,27 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         match e.classify() {
             Category::Syntax | Category::Eof | Category::Io => ApiError::new(
                 ErrorCode::MalformedJson,
-                format!("the body is not valid JSON: {e} (line {}, column {})", e.line(), e.column()),
+                format!(
+                    "the body is not valid JSON: {e} (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
             ),
-            Category::Data => ApiError::new(ErrorCode::InvalidRequest, format!("the request is not valid: {e}")),
+            Category::Data => ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("the request is not valid: {e}"),
+            ),
         }
     })
 }
 
 fn is_json(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return false };
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }

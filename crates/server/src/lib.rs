@@ -43,7 +43,9 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("store", &self.store).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
     }
 }
 
@@ -54,7 +56,10 @@ pub enum StartError {
     #[error("the screening configuration is not valid: {0}")]
     Screening(#[from] screen::ConfigError),
     #[error("could not listen on {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -96,7 +101,10 @@ impl utoipa::Modify for SecurityAddon {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -136,18 +144,27 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "there is no such route; see /openapi.json for the API")
+    ApiError::new(
+        ErrorCode::NotFound,
+        "there is no such route; see /openapi.json for the API",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take that method; see /openapi.json")
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        "this route does not take that method; see /openapi.json",
+    )
 }
 
 /// The timeout layer answers with an empty body; give it the JSON error shape.
 async fn json_timeout(response: axum::response::Response) -> axum::response::Response {
     if response.status() == StatusCode::REQUEST_TIMEOUT {
-        return ApiError::new(ErrorCode::Timeout, "the request took longer than this server allows; try again")
-            .into_response();
+        return ApiError::new(
+            ErrorCode::Timeout,
+            "the request took longer than this server allows; try again",
+        )
+        .into_response();
     }
     response
 }
@@ -156,24 +173,40 @@ async fn json_timeout(response: axum::response::Response) -> axum::response::Res
 pub fn init_logging(config: &config::LogConfig) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.format {
         config::LogFormat::Human => builder.try_init(),
-        config::LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
+        config::LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
     };
 }
 
 /// Opens and migrates the database, binds the address and serves until SIGTERM or Ctrl-C, then finishes the
 /// requests in flight. `on_listening` is told the bound address (the port is chosen by the OS when it is 0).
-pub async fn serve(config: Config, on_listening: impl FnOnce(std::net::SocketAddr)) -> Result<(), StartError> {
+pub async fn serve(
+    config: Config,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> Result<(), StartError> {
     let store = store::Store::open_and_migrate(&config.database_url).await?;
     let addr = config.listen;
     let state = AppState::new(config, store.clone())?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
-    let bound = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!(%bound, backend = ?store.backend(), "listening");
     on_listening(bound);
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
     tracing::info!("stopped: requests in flight finished");
     store.close().await;
     Ok(())

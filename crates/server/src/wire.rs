@@ -39,7 +39,11 @@ impl ScreenResult {
     pub fn new(id: Option<serde_json::Value>, s: &screen::Screening) -> Self {
         ScreenResult {
             id,
-            categories: s.categories().iter().map(|c| c.as_str().to_string()).collect(),
+            categories: s
+                .categories()
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
             findings: s
                 .findings
                 .iter()
@@ -65,12 +69,20 @@ pub fn message_from_parts<'a>(
     region: Option<&str>,
     sender: Option<&str>,
 ) -> Result<screen::Message<'a>, String> {
-    let region = region.map(screen::Region::parse).transpose().map_err(|e| e.to_string())?;
+    let region = region
+        .map(screen::Region::parse)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let sender = match sender {
         None => None,
         Some(s) => Some(
-            screen::Role::parse(s).ok_or_else(|| format!("`sender` must be `buyer` or `seller`, not `{s}`"))?,
+            screen::Role::parse(s)
+                .ok_or_else(|| format!("`sender` must be `buyer` or `seller`, not `{s}`"))?,
         ),
     };
-    Ok(screen::Message { text, region, sender })
+    Ok(screen::Message {
+        text,
+        region,
+        sender,
+    })
 }

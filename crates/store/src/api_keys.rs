@@ -54,7 +54,10 @@ impl Scope {
     }
 
     pub fn parse(s: &str) -> Result<Scope, UnknownScope> {
-        Scope::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| UnknownScope(s.to_string()))
+        Scope::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| UnknownScope(s.to_string()))
     }
 
     /// Parses a comma-separated list such as `screen,messaging` or `all`; sorted, without repeats, never empty.
@@ -76,7 +79,11 @@ impl Scope {
     }
 
     fn join(scopes: &[Scope]) -> String {
-        scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -129,7 +136,9 @@ impl Store {
     ) -> Result<NewApiKey, StoreError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-            return Err(StoreError::Invalid(format!("a key's name must have 1 to {MAX_NAME_CHARS} characters")));
+            return Err(StoreError::Invalid(format!(
+                "a key's name must have 1 to {MAX_NAME_CHARS} characters"
+            )));
         }
         if scopes.is_empty() {
             return Err(StoreError::Invalid("a key needs at least one scope".into()));
@@ -139,7 +148,10 @@ impl Store {
         scopes.dedup();
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let secret = format!("{KEY_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+        let secret = format!(
+            "{KEY_PREFIX}{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        );
         let prefix: String = secret.chars().take(KEY_PREFIX.len() + 8).collect();
         let key = ApiKey {
             id: uuid::Uuid::now_v7().to_string(),
@@ -195,7 +207,12 @@ impl Store {
 
     /// Revokes a key by id or by prefix; writes `api_key.revoke` to the audit log. Revoking twice is an error
     /// that says so.
-    pub async fn revoke_api_key(&self, id_or_prefix: &str, actor: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
+    pub async fn revoke_api_key(
+        &self,
+        id_or_prefix: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError> {
         let mut tx = self.pool().begin().await?;
         let rows = sqlx::query(
             "SELECT id, name, prefix, scopes, created_at, revoked_at FROM api_keys WHERE id = $1 OR prefix = $2",
@@ -206,11 +223,23 @@ impl Store {
         .await?;
         let mut key = match rows.as_slice() {
             [row] => row_to_key(row)?,
-            [] => return Err(StoreError::NotFound { what: "API key", id: id_or_prefix.to_string() }),
-            _ => return Err(StoreError::Invalid(format!("`{id_or_prefix}` matches several keys: give the key's id"))),
+            [] => {
+                return Err(StoreError::NotFound {
+                    what: "API key",
+                    id: id_or_prefix.to_string(),
+                });
+            }
+            _ => {
+                return Err(StoreError::Invalid(format!(
+                    "`{id_or_prefix}` matches several keys: give the key's id"
+                )));
+            }
         };
         if key.revoked_at.is_some() {
-            return Err(StoreError::Invalid(format!("API key {} is already revoked", key.id)));
+            return Err(StoreError::Invalid(format!(
+                "API key {} is already revoked",
+                key.id
+            )));
         }
         sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2")
             .bind(format_time(now))

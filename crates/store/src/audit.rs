@@ -89,8 +89,12 @@ pub async fn append_in(
     entry: &AuditEntry,
     now: OffsetDateTime,
 ) -> Result<AuditEvent, StoreError> {
-    sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").execute(&mut **tx).await?;
-    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+    sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
     let seq: i64 = row.try_get("seq")?;
     let prev_hash: String = row.try_get("hash")?;
     let mut event = AuditEvent {
@@ -117,13 +121,20 @@ pub async fn append_in(
     .bind(&event.hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&event.hash).execute(&mut **tx).await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&event.hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(event)
 }
 
 impl Store {
     /// Appends one entry in a transaction of its own.
-    pub async fn append_audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> Result<AuditEvent, StoreError> {
+    pub async fn append_audit(
+        &self,
+        entry: &AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<AuditEvent, StoreError> {
         let mut tx = self.pool().begin().await?;
         let event = append_in(&mut tx, entry, now).await?;
         tx.commit().await?;
@@ -131,7 +142,11 @@ impl Store {
     }
 
     /// Entries with `seq > after`, oldest first, at most `limit`.
-    pub async fn audit_events(&self, after: i64, limit: i64) -> Result<Vec<AuditEvent>, StoreError> {
+    pub async fn audit_events(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
@@ -161,14 +176,22 @@ impl Store {
         let mut expected_seq = 1i64;
         let mut prev_hash = GENESIS_HASH.to_string();
         let mut entries = 0u64;
-        let bad = |seq: i64, why: String, entries: u64| Ok(ChainReport { entries, first_bad: Some((seq, why)) });
+        let bad = |seq: i64, why: String, entries: u64| {
+            Ok(ChainReport {
+                entries,
+                first_bad: Some((seq, why)),
+            })
+        };
         loop {
             let page = self.audit_events(expected_seq - 1, PAGE).await?;
             for e in &page {
                 if e.seq != expected_seq {
                     return bad(
                         expected_seq,
-                        format!("entry {expected_seq} is missing (the next entry is {}): entries were deleted", e.seq),
+                        format!(
+                            "entry {expected_seq} is missing (the next entry is {}): entries were deleted",
+                            e.seq
+                        ),
                         entries,
                     );
                 }
@@ -176,7 +199,11 @@ impl Store {
                     return bad(e.seq, "its link to the previous entry is wrong: an entry was removed or inserted before it".into(), entries);
                 }
                 if e.hash != e.expected_hash() {
-                    return bad(e.seq, "its content does not match its hash: the entry was edited".into(), entries);
+                    return bad(
+                        e.seq,
+                        "its content does not match its hash: the entry was edited".into(),
+                        entries,
+                    );
                 }
                 prev_hash = e.hash.clone();
                 expected_seq += 1;
@@ -186,7 +213,9 @@ impl Store {
                 break;
             }
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(self.pool()).await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?;
         let Some(head) = head else {
             return bad(expected_seq, "the chain head is missing".into(), entries);
         };
@@ -202,6 +231,9 @@ impl Store {
                 entries,
             );
         }
-        Ok(ChainReport { entries, first_bad: None })
+        Ok(ChainReport {
+            entries,
+            first_bad: None,
+        })
     }
 }

@@ -10,7 +10,9 @@ const FORMAT: &[FormatItem<'static>] =
 
 /// Formats a time for storage (and for the API: it is RFC 3339).
 pub fn format_time(t: OffsetDateTime) -> String {
-    t.to_offset(UtcOffset::UTC).format(FORMAT).unwrap_or_else(|_| t.unix_timestamp().to_string())
+    t.to_offset(UtcOffset::UTC)
+        .format(FORMAT)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// Parses a stored time.

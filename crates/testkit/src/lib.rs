@@ -24,7 +24,10 @@ impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let url = format!("sqlite://{}", dir.path().join("marketguard.db").display());
-        TestDb { url, _dir: Some(dir) }
+        TestDb {
+            url,
+            _dir: Some(dir),
+        }
     }
 
     /// A new schema on the PostgreSQL server named by `MG_TEST_POSTGRES_URL`, or `None` (with a note on stderr)
@@ -37,14 +40,19 @@ impl TestDb {
         let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
         let mut conn = sqlx::PgConnection::connect(&base)
             .await
-            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but PostgreSQL at {base} cannot be reached: {e}"));
+            .unwrap_or_else(|e| {
+                panic!("{POSTGRES_ENV} is set but PostgreSQL at {base} cannot be reached: {e}")
+            });
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
             .execute(&mut conn)
             .await
             .unwrap_or_else(|e| panic!("could not create schema {schema}: {e}"));
         let _ = conn.close().await;
         let sep = if base.contains('?') { '&' } else { '?' };
-        Some(TestDb { url: format!("{base}{sep}options=-c%20search_path%3D{schema}"), _dir: None })
+        Some(TestDb {
+            url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+            _dir: None,
+        })
     }
 }
 

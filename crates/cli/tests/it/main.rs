@@ -1,5 +1,7 @@
 //! End-to-end tests: the real `marketguard` binary, on a fresh SQLite file and on PostgreSQL, called over HTTP.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 mod serve;
 mod support;

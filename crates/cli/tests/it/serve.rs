@@ -17,7 +17,14 @@ async fn the_server_answers_health_readiness_and_screening_over_http(db: &TestDb
     assert!(r.headers().get("x-request-id").is_some());
     let r = http.get(server.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    let doc: serde_json::Value = http.get(server.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value = http
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["paths"]["/v1/screen"]["post"].is_object());
 
     let key = create_key(&db.url, "screen");
@@ -41,7 +48,14 @@ async fn keys_created_and_revoked_by_the_cli_work_over_http(db: &TestDb) {
     let screen = |k: String| {
         let http = http.clone();
         let url = server.url("/v1/screen");
-        async move { http.post(url).bearer_auth(k).json(&json!({"text": "hi"})).send().await.unwrap() }
+        async move {
+            http.post(url)
+                .bearer_auth(k)
+                .json(&json!({"text": "hi"}))
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let r = screen(key.clone()).await;
     assert_eq!(r.status().as_u16(), 403);
@@ -56,7 +70,11 @@ async fn keys_created_and_revoked_by_the_cli_work_over_http(db: &TestDb) {
 
     let o = crate::support::run(&db.url, &["audit", "verify"]);
     assert!(o.status.success());
-    assert!(crate::support::stdout(&o).contains("2 entries"), "{}", crate::support::stdout(&o));
+    assert!(
+        crate::support::stdout(&o).contains("2 entries"),
+        "{}",
+        crate::support::stdout(&o)
+    );
 }
 
 async fn sigterm_finishes_the_request_in_flight_then_exits(db: &TestDb) {
@@ -65,10 +83,16 @@ async fn sigterm_finishes_the_request_in_flight_then_exits(db: &TestDb) {
     // A large message keeps the request busy while the signal arrives; it must still be answered.
     let text = "call 415 555 0172 or write to jo at gmail dot com. ".repeat(1200);
     let http = reqwest::Client::new();
-    let request = http.post(server.url("/v1/screen")).bearer_auth(&key).json(&json!({"text": text})).send();
+    let request = http
+        .post(server.url("/v1/screen"))
+        .bearer_auth(&key)
+        .json(&json!({"text": text}))
+        .send();
     let in_flight = tokio::spawn(request);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let clean_exit = tokio::task::spawn_blocking(move || server.terminate()).await.unwrap();
+    let clean_exit = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
     let r = in_flight.await.unwrap().unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert!(clean_exit, "the server did not exit cleanly after SIGTERM");

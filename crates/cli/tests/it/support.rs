@@ -20,7 +20,12 @@ pub fn stdout(o: &Output) -> String {
 
 /// Creates an API key with the CLI and returns it (the last line of the output).
 pub fn create_key(db_url: &str, scopes: &str) -> String {
-    let o = run(db_url, &["admin", "api-key", "create", "--name", "e2e", "--scopes", scopes]);
+    let o = run(
+        db_url,
+        &[
+            "admin", "api-key", "create", "--name", "e2e", "--scopes", scopes,
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     stdout(&o).lines().last().unwrap().to_string()
 }
@@ -56,7 +61,10 @@ impl Server {
             match rx.recv_timeout(left) {
                 Ok(line) => {
                     if let Some(addr) = line.strip_prefix("marketguard listening on ") {
-                        return Server { child, base: addr.trim().to_string() };
+                        return Server {
+                            child,
+                            base: addr.trim().to_string(),
+                        };
                     }
                 }
                 Err(_) => {

@@ -31,7 +31,10 @@ pub async fn healthz() -> Json<Status> {
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Status>, ApiError> {
     state.store.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "readiness check failed");
-        ApiError::new(ErrorCode::DatabaseUnavailable, "the database does not answer")
+        ApiError::new(
+            ErrorCode::DatabaseUnavailable,
+            "the database does not answer",
+        )
     })?;
     Ok(Json(Status { status: "ok" }))
 }

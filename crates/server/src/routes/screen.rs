@@ -44,8 +44,9 @@ pub async fn screen(
     ApiJson(req): ApiJson<ScreenRequest>,
 ) -> Result<Json<ScreenResult>, ApiError> {
     caller.require(Scope::Screen)?;
-    let message = crate::wire::message_from_parts(&req.text, req.region.as_deref(), req.sender.as_deref())
-        .map_err(|m| ApiError::new(ErrorCode::InvalidRequest, m))?;
+    let message =
+        crate::wire::message_from_parts(&req.text, req.region.as_deref(), req.sender.as_deref())
+            .map_err(|m| ApiError::new(ErrorCode::InvalidRequest, m))?;
     let screening = state.screener.screen(&message);
     Ok(Json(ScreenResult::new(None, &screening)))
 }

@@ -1,4 +1,6 @@
 //! Handler tests: the whole router, called without a socket.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod errors;
 mod support;

@@ -21,7 +21,9 @@ pub struct Reply {
 impl Reply {
     /// The stable error code of an error reply.
     pub fn code(&self) -> &str {
-        self.json["error"]["code"].as_str().unwrap_or("<no error code>")
+        self.json["error"]["code"]
+            .as_str()
+            .unwrap_or("<no error code>")
     }
 }
 
@@ -29,7 +31,11 @@ pub async fn app_with(config: Config) -> TestApp {
     let db = testkit::TestDb::sqlite();
     let store = Store::open_and_migrate(&db.url).await.unwrap();
     let state = AppState::new(config, store.clone()).unwrap();
-    TestApp { router: server::app(state), store, _db: db }
+    TestApp {
+        router: server::app(state),
+        store,
+        _db: db,
+    }
 }
 
 pub async fn app() -> TestApp {
@@ -38,7 +44,11 @@ pub async fn app() -> TestApp {
 
 impl TestApp {
     pub async fn key(&self, scopes: &[Scope]) -> String {
-        self.store.create_api_key("test", scopes, "test", time::OffsetDateTime::now_utc()).await.unwrap().secret
+        self.store
+            .create_api_key("test", scopes, "test", time::OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .secret
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -47,15 +57,26 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-        Reply { status, headers, json }
+        Reply {
+            status,
+            headers,
+            json,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     /// POST with an optional key, a content type and a raw body.
-    pub async fn post_raw(&self, path: &str, key: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> Reply {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
         let mut req = Request::post(path);
         if let Some(k) = key {
             req = req.header("authorization", format!("Bearer {k}"));
@@ -67,6 +88,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, key: Option<&str>, body: serde_json::Value) -> Reply {
-        self.post_raw(path, key, Some("application/json"), body.to_string().into_bytes()).await
+        self.post_raw(
+            path,
+            key,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 }

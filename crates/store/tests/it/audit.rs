@@ -40,7 +40,11 @@ async fn an_untouched_chain_verifies(db: &TestDb) {
 
 async fn an_edited_entry_is_named(db: &TestDb) {
     let store = store_with_entries(db, 5).await;
-    tamper(db, "UPDATE audit_events SET actor = 'someone else' WHERE seq = 3").await;
+    tamper(
+        db,
+        "UPDATE audit_events SET actor = 'someone else' WHERE seq = 3",
+    )
+    .await;
     let report = store.verify_audit_chain().await.unwrap();
     assert_eq!(report.first_bad.map(|(s, _)| s), Some(3));
 }
@@ -72,7 +76,11 @@ async fn an_inserted_entry_is_named(db: &TestDb) {
     )
     .await;
     let report = store.verify_audit_chain().await.unwrap();
-    assert_eq!(report.first_bad.map(|(s, _)| s), Some(3), "the entry after the forged one no longer links");
+    assert_eq!(
+        report.first_bad.map(|(s, _)| s),
+        Some(3),
+        "the entry after the forged one no longer links"
+    );
 }
 
 async fn deleting_the_newest_entries_is_detected(db: &TestDb) {

@@ -10,9 +10,15 @@ on_both_backends!(
 async fn a_new_database_is_migrated_and_answers(db: &TestDb) {
     let store = Store::connect(&db.url).await.unwrap();
     assert_eq!(store.database_schema_version().await.unwrap(), 0);
-    assert!(matches!(store.check_schema().await, Err(StoreError::NotMigrated { .. })));
+    assert!(matches!(
+        store.check_schema().await,
+        Err(StoreError::NotMigrated { .. })
+    ));
     store.migrate().await.unwrap();
-    assert_eq!(store.database_schema_version().await.unwrap(), store.binary_schema_version());
+    assert_eq!(
+        store.database_schema_version().await.unwrap(),
+        store.binary_schema_version()
+    );
     store.check_schema().await.unwrap();
     store.ping().await.unwrap();
 }
@@ -36,7 +42,16 @@ async fn a_database_migrated_by_a_newer_version_is_refused(db: &TestDb) {
     .await
     .unwrap();
     let err = Store::open_and_migrate(&db.url).await.unwrap_err();
-    assert!(matches!(err, StoreError::DatabaseTooNew { database: 99990101000000, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::DatabaseTooNew {
+                database: 99990101000000,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("newer Marketguard"), "{err}");
     drop(store);
 }
@@ -44,5 +59,9 @@ async fn a_database_migrated_by_a_newer_version_is_refused(db: &TestDb) {
 /// A plain pool on the test database, for writing by hand what the store never writes.
 pub async fn connect_raw(db: &TestDb) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
-    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&db.url).await.unwrap()
+    sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&db.url)
+        .await
+        .unwrap()
 }
