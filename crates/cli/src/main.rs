@@ -1,7 +1,9 @@
 //! `marketguard`: the one binary. Each subcommand is a thin shell over the library crates.
 
 mod bench;
+mod bench_messaging;
 mod eval;
+mod policy;
 mod scan;
 
 use std::path::PathBuf;
@@ -56,6 +58,13 @@ enum Command {
     Eval(eval::Args),
     /// Measure screening speed and memory: messages per second, p50/p99 latency.
     Bench(bench::Args),
+    /// The communication policy: `policy check FILE`.
+    Policy {
+        #[command(subcommand)]
+        command: policy::Command,
+    },
+    /// Measure message sends over HTTP (screen, decide, store) against a real server: sends/s, p50/p99 latency.
+    BenchMessaging(bench_messaging::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +176,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan::run(&config, &args),
         Command::Eval(args) => eval::run(&config, &args),
         Command::Bench(args) => bench::run(&config, &args),
+        Command::Policy { command } => policy::run(&config, &command),
+        Command::BenchMessaging(args) => bench_messaging::run(config, &args),
     }
 }
 

@@ -414,12 +414,18 @@ fn spaced_units(text: &str) -> Vec<(usize, usize, Keep)> {
         }
         let start = i;
         let mut chars = 0;
+        let mut last = ' ';
         for ch in rest.chars() {
             if ch == ' ' {
                 break;
             }
             i += ch.len_utf8();
             chars += 1;
+            last = ch;
+        }
+        // "p:" at the end of "w h a t s a p p: ..." counts as one spaced-out character.
+        if chars == 2 && matches!(last, ':' | ',') {
+            chars = 1;
         }
         words.push((start, i, chars));
     }

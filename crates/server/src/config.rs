@@ -21,6 +21,10 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     /// The screening engine: the marketplace's own domains and brands, extra phrases, limits.
     pub screening: screen::Config,
+    /// Account security: password hashing, step-up, payout holds, throttling, sessions, SMTP, the data key.
+    pub security: crate::security::config::SecurityConfig,
+    /// Buyer–seller messaging: where the communication policy comes from.
+    pub messaging: MessagingConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -47,6 +51,15 @@ pub struct HttpConfig {
     pub request_timeout_secs: u64,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessagingConfig {
+    /// A communication policy TOML file (check it with `marketguard policy check FILE`); the built-in default
+    /// when absent. Reloaded by `POST /v1/admin/policy/reload` and on SIGHUP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_file: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimitConfig {
@@ -65,6 +78,8 @@ impl Default for Config {
             http: HttpConfig::default(),
             rate_limit: RateLimitConfig::default(),
             screening: screen::Config::default(),
+            security: Default::default(),
+            messaging: MessagingConfig::default(),
         }
     }
 }
@@ -168,6 +183,9 @@ impl Config {
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         screen::Screener::new(self.screening.clone())
             .map_err(|e| ConfigError::Invalid(format!("screening: {e}")))?;
+        self.security.validate().map_err(ConfigError::Invalid)?;
+        crate::routes::policy::load(&self.messaging)
+            .map_err(|e| ConfigError::Invalid(format!("messaging.policy_file: {e}")))?;
         Ok(())
     }
 

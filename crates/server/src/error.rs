@@ -41,10 +41,28 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     /// 503: the request took longer than the configured timeout.
     Timeout,
+    /// 503: the feature needs configuration this server lacks (e.g. `security.encryption_key`).
+    NotConfigured,
+    /// 403: the sender's messaging is restricted until the time the message names; nothing was sent.
+    MessagingRestricted,
+    /// 403: the user's account is suspended pending review, or removed; nothing was sent.
+    AccountSuspended,
+    /// 403: the user is not one of the conversation's two parties.
+    NotAParticipant,
+    /// 422: the message is longer than the communication policy allows.
+    MessageTooLong,
+    /// 429: the user sent too many messages, or opened too many conversations; see `Retry-After`.
+    SenderRateLimited,
+    /// 409: the `Idempotency-Key` was already used for a different request.
+    IdempotencyKeyReused,
+    /// 409: the request conflicts with the current state (a step already reversed, an appeal already open).
+    Conflict,
+    /// 422: the policy document is not valid; the message says where.
+    InvalidPolicy,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidRequest,
         ErrorCode::MissingApiKey,
@@ -60,6 +78,15 @@ impl ErrorCode {
         ErrorCode::NotImplemented,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::Timeout,
+        ErrorCode::NotConfigured,
+        ErrorCode::MessagingRestricted,
+        ErrorCode::AccountSuspended,
+        ErrorCode::NotAParticipant,
+        ErrorCode::MessageTooLong,
+        ErrorCode::SenderRateLimited,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::Conflict,
+        ErrorCode::InvalidPolicy,
     ];
 
     pub fn status(self) -> StatusCode {
@@ -77,7 +104,17 @@ impl ErrorCode {
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::NotImplemented => StatusCode::NOT_IMPLEMENTED,
-            ErrorCode::DatabaseUnavailable | ErrorCode::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DatabaseUnavailable | ErrorCode::Timeout | ErrorCode::NotConfigured => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ErrorCode::MessagingRestricted => StatusCode::FORBIDDEN,
+            ErrorCode::AccountSuspended => StatusCode::FORBIDDEN,
+            ErrorCode::NotAParticipant => StatusCode::FORBIDDEN,
+            ErrorCode::MessageTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::SenderRateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::IdempotencyKeyReused => StatusCode::CONFLICT,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -98,6 +135,15 @@ impl ErrorCode {
             ErrorCode::NotImplemented => "not_implemented",
             ErrorCode::DatabaseUnavailable => "database_unavailable",
             ErrorCode::Timeout => "timeout",
+            ErrorCode::NotConfigured => "not_configured",
+            ErrorCode::MessagingRestricted => "messaging_restricted",
+            ErrorCode::AccountSuspended => "account_suspended",
+            ErrorCode::NotAParticipant => "not_a_participant",
+            ErrorCode::MessageTooLong => "message_too_long",
+            ErrorCode::SenderRateLimited => "sender_rate_limited",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::InvalidPolicy => "invalid_policy",
         }
     }
 }
@@ -170,10 +216,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let Some(secs) = self.retry_after {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response
     }

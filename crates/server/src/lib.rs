@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod routes;
+pub mod security;
 pub mod wire;
 
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub limiter: auth::KeyRateLimiter,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Buyer–seller messaging, with the active communication policy (replaceable without a restart).
+    pub messaging: messaging::Messaging,
 }
 
 impl std::fmt::Debug for AppState {
@@ -62,6 +65,8 @@ pub enum StartError {
     },
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error("the communication policy is not valid: {0}")]
+    Policy(String),
 }
 
 impl AppState {
@@ -70,9 +75,12 @@ impl AppState {
         let screener = screen::Screener::new(config.screening.clone())?;
         // The phone-number metadata loads lazily; pay for it now rather than in the first request.
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
+        let screener = Arc::new(screener);
+        let policy = routes::policy::load(&config.messaging).map_err(StartError::Policy)?;
         Ok(AppState {
+            messaging: messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy),
             store,
-            screener: Arc::new(screener),
+            screener,
             limiter: auth::KeyRateLimiter::new(&config.rate_limit),
             config: Arc::new(config),
             clock: Arc::new(time::OffsetDateTime::now_utc),
@@ -114,6 +122,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::health::healthz))
         .routes(routes!(routes::health::readyz))
         .routes(routes!(routes::screen::screen))
+        .merge(routes::security::router())
+        .merge(routes::conversations::router())
 }
 
 /// The OpenAPI 3.1 document, generated from the code.
@@ -195,6 +205,18 @@ pub async fn serve(
     let store = store::Store::open_and_migrate(&config.database_url).await?;
     let addr = config.listen;
     let state = AppState::new(config, store.clone())?;
+    // Record the communication policy in force (audited when it changed), and reload it on SIGHUP.
+    routes::policy::reload(&state, "startup")
+        .await
+        .map_err(|e| StartError::Policy(e.message))?;
+    let policy_reloader = tokio::spawn(routes::policy::reload_on_sighup(state.clone()));
+    let sender = (!state.config.security.smtp.host.is_empty()).then(|| {
+        tokio::spawn(security::sender::run(
+            store.clone(),
+            state.config.security.clone(),
+            state.clock.clone(),
+        ))
+    });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
@@ -208,6 +230,10 @@ pub async fn serve(
         .await
         .map_err(StartError::Serve)?;
     tracing::info!("stopped: requests in flight finished");
+    policy_reloader.abort();
+    if let Some(task) = sender {
+        task.abort();
+    }
     store.close().await;
     Ok(())
 }

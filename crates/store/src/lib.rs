@@ -11,6 +11,11 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod enforcement;
+pub mod messaging;
+pub mod parties;
+pub mod policies;
+pub mod security;
 mod time_text;
 
 pub use api_keys::{ApiKey, NewApiKey, Scope, UnknownScope};
@@ -57,7 +62,9 @@ pub enum StoreError {
         "`{0}` is not a supported database URL: use `sqlite://PATH` (for example `sqlite://./marketguard.db`) or `postgres://USER@HOST:PORT/DB`"
     )]
     UnsupportedUrl(String),
-    #[error("could not open the database at `{url}`: {source}. Check that it is reachable and the URL is right")]
+    #[error(
+        "could not open the database at `{url}`: {source}. Check that it is reachable and the URL is right"
+    )]
     Connect { url: String, source: sqlx::Error },
     #[error("could not migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -65,7 +72,9 @@ pub enum StoreError {
         "the database was migrated by a newer Marketguard (schema version {database}, this binary knows up to {binary}): run the newer version, or restore a backup made for this one"
     )]
     DatabaseTooNew { database: i64, binary: i64 },
-    #[error("the database is not migrated (schema version {database}, this binary needs {binary}): run `marketguard migrate`")]
+    #[error(
+        "the database is not migrated (schema version {database}, this binary needs {binary}): run `marketguard migrate`"
+    )]
     NotMigrated { database: i64, binary: i64 },
     #[error("{what} `{id}` was not found")]
     NotFound { what: &'static str, id: String },
@@ -84,7 +93,10 @@ impl StoreError {
             self,
             StoreError::Connect { .. }
                 | StoreError::Database(
-                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)
+                    sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::Io(_)
+                        | sqlx::Error::Tls(_)
                 )
         )
     }
@@ -106,7 +118,11 @@ impl Store {
             Backend::Sqlite => {
                 // Create the file on first start; WAL lets readers run beside the writer; wait for the writer
                 // rather than failing at once when the file is busy.
-                let u = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+                let u = if url.contains('?') {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
                 let opts = AnyPoolOptions::new().max_connections(8).after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
@@ -122,7 +138,10 @@ impl Store {
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect(&url_to_open)
             .await
-            .map_err(|source| StoreError::Connect { url: redact_url(url), source })?;
+            .map_err(|source| StoreError::Connect {
+                url: redact_url(url),
+                source,
+            })?;
         Ok(Store { pool, backend })
     }
 
@@ -143,7 +162,12 @@ impl Store {
 
     /// The newest migration this binary knows.
     pub fn binary_schema_version(&self) -> i64 {
-        self.backend.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+        self.backend
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The newest migration applied to the database (0 for a new database).
@@ -160,16 +184,20 @@ impl Store {
         if exists == 0 {
             return Ok(0);
         }
-        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_one(&self.pool)
-            .await?;
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(v.unwrap_or(0))
     }
 
     /// Applies the migrations this binary has and the database lacks. Refuses a database migrated by a newer
     /// version.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let (database, binary) = (self.database_schema_version().await?, self.binary_schema_version());
+        let (database, binary) = (
+            self.database_schema_version().await?,
+            self.binary_schema_version(),
+        );
         if database > binary {
             return Err(StoreError::DatabaseTooNew { database, binary });
         }
@@ -179,7 +207,10 @@ impl Store {
 
     /// Fails unless the schema is exactly the one this binary expects (used where migrating is not wanted).
     pub async fn check_schema(&self) -> Result<(), StoreError> {
-        let (database, binary) = (self.database_schema_version().await?, self.binary_schema_version());
+        let (database, binary) = (
+            self.database_schema_version().await?,
+            self.binary_schema_version(),
+        );
         match database.cmp(&binary) {
             std::cmp::Ordering::Greater => Err(StoreError::DatabaseTooNew { database, binary }),
             std::cmp::Ordering::Less => Err(StoreError::NotMigrated { database, binary }),
@@ -190,7 +221,11 @@ impl Store {
     /// Answers when the database does (what `/readyz` asks).
     pub async fn ping(&self) -> Result<(), StoreError> {
         let one: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&self.pool).await?;
-        if one == 1 { Ok(()) } else { Err(StoreError::Corrupt("SELECT 1 did not answer 1".into())) }
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt("SELECT 1 did not answer 1".into()))
+        }
     }
 
     /// Closes every connection (at shutdown).
@@ -202,7 +237,9 @@ impl Store {
 /// A database URL with any password replaced by `***`, safe to print and log.
 pub fn redact_url(url: &str) -> String {
     // scheme://user:password@host/...: hide what sits between the first ':' after the scheme and the '@'.
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest_start = scheme_end + 3;
     let rest = url.get(rest_start..).unwrap_or("");
     let authority_end = rest.find('/').unwrap_or(rest.len());
@@ -226,16 +263,34 @@ mod tests {
 
     #[test]
     fn urls_pick_their_backend() {
-        assert_eq!(Backend::from_url("sqlite://./x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
-        assert!(matches!(Backend::from_url("mysql://u@h/db"), Err(StoreError::UnsupportedUrl(_))));
+        assert_eq!(
+            Backend::from_url("sqlite://./x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert!(matches!(
+            Backend::from_url("mysql://u@h/db"),
+            Err(StoreError::UnsupportedUrl(_))
+        ));
     }
 
     #[test]
     fn passwords_never_print() {
-        assert_eq!(redact_url("postgres://bob:s3cret@db:5432/mg"), "postgres://bob:***@db:5432/mg");
+        assert_eq!(
+            redact_url("postgres://bob:s3cret@db:5432/mg"),
+            "postgres://bob:***@db:5432/mg"
+        );
         assert_eq!(redact_url("postgres://bob@db/mg"), "postgres://bob@db/mg");
-        assert_eq!(redact_url("sqlite://./marketguard.db"), "sqlite://./marketguard.db");
+        assert_eq!(
+            redact_url("sqlite://./marketguard.db"),
+            "sqlite://./marketguard.db"
+        );
     }
 }

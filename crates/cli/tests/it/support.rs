@@ -37,6 +37,8 @@ pub struct Server {
 }
 
 impl Server {
+    // The child is waited for in `Drop` (or killed and waited for on the error path).
+    #[allow(clippy::zombie_processes)]
     pub fn start(db_url: &str, extra_env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(BIN);
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url])

@@ -39,7 +39,19 @@ impl ContactDetector {
             .map(|f| (f.start, f.end))
             .collect();
         self.handle.find(cx, &emails, out);
-        self.request.find(cx, out);
+        let has_detail = out.get(first..).unwrap_or(&[]).iter().any(|f| {
+            matches!(
+                f.category,
+                crate::Category::ContactPhone
+                    | crate::Category::ContactEmail
+                    | crate::Category::ContactHandle
+            )
+        });
+        if has_detail {
+            // An invitation to an app ("message me on WhatsApp") only points at the detail given.
+            out.retain(|f| f.rule != "request.app_invite");
+        }
+        self.request.find(cx, has_detail, out);
     }
 }
 

@@ -277,6 +277,18 @@ fn elements(text: &str) -> Vec<El> {
                 let swappable = piece.len() <= 4 && piece.chars().all(|c| swap_digit(c).is_some());
                 if swappable && (glued_digit(k.checked_sub(1)) || glued_digit(Some(k + 1))) {
                     els.push(El::Swap(s, e));
+                } else if is_separator_word(piece) {
+                    // "6 4 6 (space) 5 5 5", "415 dash 555", "312 and then 555-0196": a soft gap of one char.
+                    els.push(El::Gap(
+                        s,
+                        e,
+                        GapInfo {
+                            chars: 1,
+                            soft: true,
+                            comma: false,
+                            wordish: false,
+                        },
+                    ));
                 } else if let Some(w) = classify(piece) {
                     els.push(El::Word(s, e, w));
                 } else {
@@ -286,6 +298,33 @@ fn elements(text: &str) -> Vec<El> {
         }
     }
     els
+}
+
+/// Words that stand between the parts of a number written out piece by piece: spelled separators ("space", "dash")
+/// and "then" in the five languages. "and" is read by the spelled-number parser and joins two numbers when it is not
+/// part of a compound (see `pieces`).
+fn is_separator_word(w: &str) -> bool {
+    matches!(
+        w,
+        "space"
+            | "dash"
+            | "hyphen"
+            | "espacio"
+            | "guion"
+            | "tiret"
+            | "espace"
+            | "leerzeichen"
+            | "strich"
+            | "espaco"
+            | "traco"
+            | "then"
+            | "luego"
+            | "despues"
+            | "puis"
+            | "ensuite"
+            | "dann"
+            | "depois"
+    )
 }
 
 /// The next word element after `i`, skipping one gap that only joins words of one number.
@@ -449,6 +488,19 @@ fn pieces(text: &str, els: &[El]) -> Vec<Piece> {
                     }));
                     i = last;
                 }
+                None if w == W::Conn => out.push(Piece::Gap(
+                    s,
+                    els.get(i).map_or(s, |el| match *el {
+                        El::Word(_, e, _) => e,
+                        _ => s,
+                    }),
+                    GapInfo {
+                        chars: 1,
+                        soft: true,
+                        comma: false,
+                        wordish: false,
+                    },
+                )),
                 None => out.push(Piece::Break),
             },
         }
@@ -505,7 +557,20 @@ pub(super) fn phone_view(folded: &Normalized) -> PhoneView {
                 if cur_items.is_empty() {
                     continue;
                 }
-                pending_gap = Some((s, e, g));
+                // Consecutive gaps (" ", "then", " ") make one gap.
+                pending_gap = Some(match pending_gap.take() {
+                    Some((ps, _, pg)) => (
+                        ps,
+                        e,
+                        GapInfo {
+                            chars: pg.chars + g.chars,
+                            soft: pg.soft || g.soft,
+                            comma: pg.comma || g.comma,
+                            wordish: pg.wordish && g.wordish,
+                        },
+                    ),
+                    None => (s, e, g),
+                });
             }
             Piece::Item(item) => {
                 if let Some(prev) = cur_items.last() {

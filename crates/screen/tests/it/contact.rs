@@ -254,7 +254,7 @@ fn emails() {
 
 #[test]
 fn handles() {
-    check("wa.me/14155550172", &["handle.link"]);
+    check("wa.me/14155550172", &["handle.link", "phone.digits"]);
     check("join https://t.me/jo_smith", &["handle.link"]);
     check("discord.gg/abc123", &["handle.link"]);
     check("telegram @jo_smith", &["handle.account"]);
@@ -266,22 +266,22 @@ fn handles() {
     check("my snap is jo_smith", &["handle.account"]);
     check(
         "message me on WhatsApp",
-        &["handle.invite", "request.reach_me"],
+        &["request.app_invite", "request.reach_me"],
     );
-    check("add me on w h a t s a p p", &["handle.invite"]);
-    check("add me on wh4tsapp", &["handle.invite"]);
+    check("add me on w h a t s a p p", &["request.app_invite"]);
+    check("add me on wh4tsapp", &["request.app_invite"]);
     check(
         "hit me up on te1egram",
-        &["handle.invite", "request.reach_me"],
+        &["request.app_invite", "request.reach_me"],
     );
-    check("I'm on telegram", &["handle.invite"]);
-    check("whatsapp me", &["handle.invite", "request.reach_me"]);
+    check("I'm on telegram", &["request.app_invite"]);
+    check("whatsapp me", &["request.app_invite", "request.reach_me"]);
     check(
         "escríbeme por whatsapp",
-        &["handle.invite", "request.reach_me"],
+        &["request.app_invite", "request.reach_me"],
     );
-    check("add me on signal", &["handle.invite"]);
-    check("dm me @jo_smith", &["handle.at", "request.reach_me"]);
+    check("add me on signal", &["request.app_invite"]);
+    check("dm me @jo_smith", &["handle.at"]);
     check("supports WhatsApp video calls", &[]);
     check("does it support WhatsApp calls?", &[]);
     check("the wifi signal is weak", &[]);
@@ -308,10 +308,127 @@ fn requests() {
     check("hast du WhatsApp?", &["request.details"]);
     check("ruf mich an", &["request.reach_me"]);
     check("qual é o seu número?", &["request.details"]);
-    check("me chama no zap", &["handle.invite", "request.reach_me"]);
+    check(
+        "me chama no zap",
+        &["request.app_invite", "request.reach_me"],
+    );
     check("what's your order number?", &[]);
     check("check your email for the receipt", &[]);
     check("do you have the number of units?", &[]);
     check("Thanks, I'll pay through the app", &[]);
+    finish();
+}
+
+#[test]
+fn giving_your_own_detail_is_the_detail_only() {
+    // The spec's example: "call me at <number>" is contact.phone only.
+    check_in("call me at 415 555 0172", Some("US"), &["phone.digits"]);
+    check_in("text me 212 555 0147", Some("US"), &["phone.digits"]);
+    check("email me at jo.harper@gmail.com", &["email.address"]);
+    check("Schreib mir an k.vogel@gmx.de", &["email.address"]);
+    check("message me on telegram @marco_resells", &["handle.account"]);
+    check(
+        "hit me up on discord, user is rtx_dealer",
+        &["handle.account"],
+    );
+    // Without a detail, the same words ask to be contacted off the platform.
+    check("call me tomorrow", &["request.reach_me"]);
+    check(
+        "message me on insta",
+        &["request.app_invite", "request.reach_me"],
+    );
+    // Asking for theirs or proposing to move stays a request next to one's own detail.
+    check_in(
+        "What's your number? Mine is 415 555 0110",
+        Some("US"),
+        &["phone.digits", "request.details"],
+    );
+    check(
+        "can we switch to email? mine is jo.harper@gmail.com",
+        &["email.address", "request.off_platform"],
+    );
+    finish();
+}
+
+#[test]
+fn requests_to_move_the_conversation() {
+    check("Can we move to text?", &["request.off_platform"]);
+    check(
+        "could we chat by phone for 5 minutes?",
+        &["request.off_platform"],
+    );
+    check(
+        "on peut continuer sur WhatsApp ?",
+        &["request.off_platform"],
+    );
+    check("how can I reach you?", &["request.off_platform"]);
+    check("Gib mir mal deine Handynummer", &["request.details"]);
+    check("mejor seguimos por Telegram", &["request.off_platform"]);
+    // Hard negatives: paying outside is payment.off_platform's business, refusing is clean, and so are ordinary
+    // questions that share the words.
+    check("Pay outside the site and I'll knock $40 off", &[]);
+    check("I don't take payment outside the site, sorry", &[]);
+    check("what's your best price?", &[]);
+    check(
+        "can the package go somewhere else? not the order address",
+        &[],
+    );
+    check("I'm not on WhatsApp, let's keep talking here", &[]);
+    finish();
+}
+
+#[test]
+fn handles_in_harder_forms() {
+    check("t . me / carparts_direct", &["handle.link"]);
+    check("t[.]me/gpu_deals_2024", &["handle.link"]);
+    check("signal.me/#eu/pR8xTq2mKv", &["handle.link"]);
+    check("tele gram: @ oakworkshop", &["handle.account"]);
+    check("meu telegram é @rafa_games", &["handle.account"]);
+    check("mon snap c'est juju.lbc", &["handle.account"]);
+    check("Signal-Benutzername: felix.42", &["handle.account"]);
+    check("dc: nova.trades", &["handle.account"]);
+    check("tiktok @bigmikesgarage", &["handle.account"]);
+    check(
+        "Ｔｅｌｅｇｒａｍ ＠ｂｅｓｔ＿ｄｅａｌｓ＿ｕｋ",
+        &["handle.account"],
+    );
+    check_in(
+        "zap: (11) 91234-5678",
+        Some("BR"),
+        &["handle.account", "phone.digits"],
+    );
+    check_in(
+        "wa.me/14155550172",
+        Some("US"),
+        &["handle.link", "phone.digits"],
+    );
+    // Hard negatives: an app name inside another word or a domain, two apps named, a payment account.
+    check("Is the Instagram-famous planter the same?", &[]);
+    check("Das Handy unterstützt WhatsApp-Videoanrufe", &[]);
+    check("O celular roda Instagram e WhatsApp sem travar", &[]);
+    check("venmo me @tom-baker-7", &[]);
+    check("bottom line: it works", &[]);
+    finish();
+}
+
+#[test]
+fn phone_numbers_given_in_pieces_and_their_look_alikes() {
+    check_in(
+        "area code 312 and then 555-0196",
+        Some("US"),
+        &["phone.obfuscated"],
+    );
+    check_in(
+        "phone is 6 4 6 (space) 5 5 5 (space) 0 1 2 3",
+        Some("US"),
+        &["phone.obfuscated"],
+    );
+    check("my no. +91 81234 56789 call evening", &["phone.digits"]);
+    check_in("Me liga no (11) 91234-5678", Some("BR"), &["phone.digits"]);
+    // Hard negatives: a numbered thing named just before.
+    check_in("The listing ID is 3302918475", Some("US"), &[]);
+    check_in("order no. 4155550172", Some("US"), &[]);
+    check_in("serial no. 4155550123 on the bottom", Some("US"), &[]);
+    check_in("2 chairs and 3 tables", Some("US"), &[]);
     finish();
 }

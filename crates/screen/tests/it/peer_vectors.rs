@@ -84,6 +84,9 @@ fn libphonenumber_matcher_cases_that_hold_with_real_metadata() {
                 overlapping += 1;
             } else if found.iter().any(|&(_, s, e)| s < span.1 && span.0 < e) {
                 overlapping += 1;
+                if std::env::var_os("PEER_DEBUG").is_some() {
+                    println!("inexact: {text:?} wants {expected:?}, found {found:?}");
+                }
             } else {
                 missed.push(format!(
                     "{text:?} ({}) wants {expected:?}, found {found:?}",

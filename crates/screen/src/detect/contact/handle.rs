@@ -63,9 +63,12 @@ const APPS: &[(&str, bool, &[&str])] = &[
             "tele gram",
             "telegarm",
             "telagram",
+            "telegrm",
+            "tlgrm",
+            "telegr",
         ],
     ),
-    ("Telegram", true, &["tg", "tlg"]),
+    ("Telegram", true, &["tg", "tlg", "tele"]),
     (
         "Signal",
         true,
@@ -77,6 +80,7 @@ const APPS: &[(&str, bool, &[&str])] = &[
         &["wechat", "we chat", "weixin", "wechat id", "wchat"],
     ),
     ("Line", false, &["line id", "line app", "line messenger"]),
+    ("Line", true, &["line"]),
     ("Viber", false, &["viber", "vibr"]),
     ("Kik", false, &["kik", "kik messenger"]),
     (
@@ -84,7 +88,7 @@ const APPS: &[(&str, bool, &[&str])] = &[
         false,
         &["snapchat", "snap chat", "snapchta", "snapcht", "snpchat"],
     ),
-    ("Snapchat", true, &["snap", "sc"]),
+    ("Snapchat", true, &["snap", "sc", "👻"]),
     (
         "Instagram",
         false,
@@ -98,7 +102,8 @@ const APPS: &[(&str, bool, &[&str])] = &[
             "instagran",
         ],
     ),
-    ("Instagram", true, &["ig"]),
+    ("Instagram", true, &["ig", "📸", "the gram"]),
+    ("TikTok", false, &["tiktok", "tik tok"]),
     (
         "Facebook Messenger",
         false,
@@ -111,6 +116,8 @@ const APPS: &[(&str, bool, &[&str])] = &[
     ),
     ("Facebook Messenger", true, &["fb"]),
     ("Discord", false, &["discord", "discord server"]),
+    ("Discord", true, &["dc"]),
+    ("WeChat", false, &["微信"]),
     ("Skype", false, &["skype", "skype id", "skipe"]),
     ("iMessage", false, &["imessage", "facetime"]),
     ("Threema", false, &["threema"]),
@@ -187,8 +194,40 @@ const INVITE_CUES: &[&str] = &[
 
 /// Words between an app and an account name ("telegram is", "wechat id:", "snap username").
 const ACCOUNT_WORDS: &[&str] = &[
-    "is", "es", "est", "ist", "e", "id", "handle", "username", "user", "name", "number", "num",
-    "no", "nr", "account", "usuario", "numero", "nummer", "pseudo", "me", "at",
+    "is",
+    "es",
+    "est",
+    "ist",
+    "e",
+    "id",
+    "handle",
+    "username",
+    "user",
+    "name",
+    "number",
+    "num",
+    "no",
+    "nr",
+    "account",
+    "usuario",
+    "numero",
+    "nummer",
+    "pseudo",
+    "me",
+    "at",
+    "c'est",
+    "cest",
+    "it's",
+    "its",
+    "benutzername",
+    "nutzername",
+    "utilisateur",
+    "nome",
+    "nick",
+    "here",
+    "aqui",
+    "ici",
+    "hier",
 ];
 
 #[derive(Debug)]
@@ -237,7 +276,7 @@ impl HandleFinder {
         Ok(HandleFinder {
             apps,
             link: build(
-                r"(?:https?://)?(?:www\.)?(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|whatsapp\.com|t\.me|telegram\.me|telegram\.dog|signal\.me|signal\.group|discord\.gg|discord\.com/invite|discordapp\.com/invite|m\.me|instagram\.com|instagr\.am|snapchat\.com/add|line\.me|lin\.ee|u\.wechat\.com|weixin\.qq\.com|invite\.viber\.com|viber\.me|kik\.me|join\.skype\.com|facebook\.com|fb\.com|fb\.me|tiktok\.com)/[a-z0-9_@+\-][^\s<>()\[\]{}]*|skype:[a-z0-9_.\-]+",
+                r"(?:https?://)?(?:www\.)?(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|whatsapp\.com|t\.me|telegram\.me|telegram\.dog|signal\.me|signal\.group|discord\.gg|discord\.com/invite|discordapp\.com/invite|m\.me|instagram\.com|instagr\.am|snapchat\.com/add|line\.me|lin\.ee|u\.wechat\.com|weixin\.qq\.com|invite\.viber\.com|viber\.me|kik\.me|join\.skype\.com|facebook\.com|fb\.com|fb\.me|tiktok\.com)/[a-z0-9_@+#\-][^\s<>()\[\]{}]*|skype:[a-z0-9_.\-]+|\b(?:wa|t|m|signal|kik|viber|line)\s*(?:\[\.\]|\(\.\)|\s\.\s|\s+dot\s+)\s*me\s*/\s*[a-z0-9_@+#\-][^\s<>()\[\]{}]*",
             )?,
             at_handle: build(r"@[a-z0-9_][a-z0-9_.]{2,31}")?,
         })
@@ -250,6 +289,7 @@ impl HandleFinder {
         // Links to an account or a group.
         let folded = cx.folded.text.as_str();
         if folded.contains('/') || folded.contains("skype:") {
+            // (The last alternative of `link` reads defanged forms: "t . me / name", "t[.]me/name".)
             for m in self.link.find_iter(folded) {
                 let (s, e) = cx.folded.original_span(m.start(), m.end(), original);
                 if taken.iter().any(|&t| overlaps(t, (s, e))) {
@@ -285,8 +325,13 @@ impl HandleFinder {
             if taken.iter().any(|&t| overlaps(t, (s, e))) {
                 continue;
             }
+            // "Instagram-famous", "WhatsApp-Videoanrufe", "fb-marketplace-pay.com": part of another word or a domain.
+            if glued_after(lt, m.end) {
+                continue;
+            }
             let account = account_after(original, e, m.value.ambiguous);
-            let invited = invitation_before(lt, m.start) || me_after(lt, m.end);
+            let invited = (invitation_before(lt, m.start) || me_after(lt, m.end))
+                && !negated_before(lt, m.start);
             let end = match (account, invited) {
                 (Some(acc_end), _) => acc_end,
                 (None, true) if !m.value.ambiguous || strong_invitation(lt, m.start) => e,
@@ -295,29 +340,32 @@ impl HandleFinder {
             let end = ceil(original, end);
             taken.push((s, end));
             let name = m.value.name;
-            let explanation = if account.is_some() {
-                format!(
-                    "A {name} account is shared. Contact details let the other party reach you off the platform, \
-                     where you are not protected."
-                )
-            } else {
-                format!(
-                    "An invitation to continue on {name}. Moving the conversation off the platform removes the \
-                     protection it gives you."
-                )
-            };
-            let rule = if account.is_some() {
-                "handle.account"
-            } else {
-                "handle.invite"
-            };
+            if account.is_none() {
+                // An invitation to an app with no account is asking to move off the platform: contact.request
+                // (corpus/README.md: "message me on Signal" is a request; an account, link or invite is a handle).
+                out.push(cx.finding(
+                    Category::ContactRequest,
+                    s,
+                    end,
+                    Some(name.to_string()),
+                    "request.app_invite",
+                    format!(
+                        "An invitation to continue on {name}. Moving the conversation off the platform removes the \
+                         protection it gives you."
+                    ),
+                ));
+                continue;
+            }
             out.push(cx.finding(
                 Category::ContactHandle,
                 s,
                 end,
                 Some(name.to_string()),
-                rule,
-                explanation,
+                "handle.account",
+                format!(
+                    "A {name} account is shared. Contact details let the other party reach you off the platform, \
+                     where you are not protected."
+                ),
             ));
         }
 
@@ -325,7 +373,10 @@ impl HandleFinder {
         if lt.contains('@') {
             for m in self.at_handle.find_iter(lt) {
                 let (s, e) = letters.original_span(m.start(), m.end(), original);
-                if taken.iter().any(|&t| overlaps(t, (s, e))) || glued_before(lt, m.start()) {
+                if taken.iter().any(|&t| overlaps(t, (s, e)))
+                    || glued_before(lt, m.start())
+                    || payment_app_before(lt, m.start())
+                {
                     continue;
                 }
                 if !(invitation_before(lt, m.start()) || cue_near(lt, m.start())) {
@@ -347,6 +398,70 @@ impl HandleFinder {
             }
         }
     }
+}
+
+/// The match is glued to a following word or domain part by a hyphen or a dot ("Instagram-famous", "fb-pay.com"),
+/// unless what follows is an account word ("Signal-Benutzername: ...").
+fn glued_after(text: &str, end: usize) -> bool {
+    let rest = text.get(end..).unwrap_or("");
+    let mut chars = rest.chars();
+    match (chars.next(), chars.next()) {
+        (Some('-' | '.'), Some(c)) if c.is_alphanumeric() => {
+            let word: String = rest
+                .get(1..)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .collect();
+            !ACCOUNT_WORDS.contains(&word.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// "I'm not on WhatsApp", "no uso WhatsApp", "kein WhatsApp": a negation among the few words before.
+fn negated_before(text: &str, at: usize) -> bool {
+    words_before(text, at, 4).iter().any(|w| {
+        matches!(
+            *w,
+            "not"
+                | "dont"
+                | "don't"
+                | "never"
+                | "nicht"
+                | "kein"
+                | "keine"
+                | "pas"
+                | "nao"
+                | "nunca"
+                | "jamais"
+                | "nie"
+                | "without"
+                | "sin"
+                | "sem"
+                | "sans"
+                | "ohne"
+        )
+    })
+}
+
+/// "venmo me @name", "cash app @name": a payment account (`payment.off_platform`), not a messaging handle.
+fn payment_app_before(text: &str, at: usize) -> bool {
+    words_before(text, at, 3).iter().any(|w| {
+        matches!(
+            *w,
+            "venmo"
+                | "cashapp"
+                | "cash"
+                | "paypal"
+                | "zelle"
+                | "revolut"
+                | "wise"
+                | "chime"
+                | "bizum"
+                | "pix"
+        )
+    })
 }
 
 fn ceil(s: &str, mut i: usize) -> usize {
@@ -416,12 +531,26 @@ fn me_after(text: &str, end: usize) -> bool {
 /// The original end of an account name right after an app mention that ends at original byte `end`:
 /// "WhatsApp: +1 415 555 0172", "telegram @jo_smith", "WeChat ID: jo88", "my snap is jo_smith".
 fn account_after(original: &str, end: usize, ambiguous: bool) -> Option<usize> {
-    let rest = original.get(end..)?;
+    // Read the next few dozen characters folded (fullwidth "＠", "é" -> "e", case), then map the end back.
+    let mut tail_end = (end + 96).min(original.len());
+    while tail_end < original.len() && !original.is_char_boundary(tail_end) {
+        tail_end += 1;
+    }
+    let raw = original.get(end..tail_end)?;
+    let folded = crate::normalize::Normalized::fold(raw);
+    let folded_end = account_end(&folded.text, ambiguous)?;
+    let (_, e) = folded.original_span(0, folded_end, raw);
+    Some(end + e)
+}
+
+/// The end, in `rest`, of an account name at the start of `rest` (after an app mention), if there is one.
+fn account_end(rest: &str, ambiguous: bool) -> Option<usize> {
+    let end = 0;
     let mut pos = 0;
     let mut explicit = false;
     let mut spaced = false;
     // Up to two linking words or marks ("is", "id:", "-", "=").
-    for _ in 0..3 {
+    for _ in 0..4 {
         let skipped = rest.get(pos..)?.len() - rest.get(pos..)?.trim_start().len();
         spaced |= skipped > 0;
         pos += skipped;
@@ -429,19 +558,31 @@ fn account_after(original: &str, end: usize, ambiguous: bool) -> Option<usize> {
         if let Some(c) = tail
             .chars()
             .next()
-            .filter(|c| matches!(c, ':' | '-' | '=' | '–' | '>' | '→'))
+            .filter(|c| matches!(c, ':' | '-' | '=' | '–' | '>' | '→' | ','))
         {
             pos += c.len_utf8();
-            explicit = true;
+            explicit |= c != ',';
             continue;
         }
-        let word: String = tail.chars().take_while(|c| c.is_alphabetic()).collect();
+        // An emoji standing for the app ("snapchat 👻 name").
+        if let Some(c) = tail
+            .chars()
+            .next()
+            .filter(|c| !c.is_alphanumeric() && !c.is_ascii() && !c.is_whitespace())
+        {
+            pos += c.len_utf8();
+            continue;
+        }
+        let word: String = tail
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == '\'')
+            .collect();
         let lower = word.to_lowercase();
         if !word.is_empty()
             && ACCOUNT_WORDS.contains(&lower.as_str())
             && tail
                 .get(word.len()..)
-                .is_some_and(|t| t.starts_with([' ', ':', '#']))
+                .is_some_and(|t| t.starts_with([' ', ':', '#', ',']))
         {
             pos += word.len();
             explicit = true;
@@ -454,7 +595,30 @@ fn account_after(original: &str, end: usize, ambiguous: bool) -> Option<usize> {
         return None;
     }
     pos += skipped;
-    let tail = rest.get(pos..)?;
+    let mut tail = rest.get(pos..)?;
+    // "@ oakworkshop": an at sign set apart from the name.
+    let mut at_apart = false;
+    if let Some(t) = tail.strip_prefix('@').filter(|t| t.starts_with(' ')) {
+        let t2 = t.trim_start();
+        pos += tail.len() - t2.len();
+        tail = t2;
+        at_apart = true;
+    }
+    // A number in brackets first ("zap: (11) 91234-5678").
+    if explicit && tail.starts_with('(') {
+        let (mut len, mut seen) = (0, 0);
+        for (i, c) in tail.char_indices() {
+            if c.is_ascii_digit() {
+                seen += 1;
+                len = i + 1;
+            } else if !matches!(c, ' ' | '-' | '.' | '(' | ')') || seen >= 15 {
+                break;
+            }
+        }
+        if seen >= 7 {
+            return Some(end + pos + len);
+        }
+    }
     let token_len: usize = tail
         .char_indices()
         .take_while(|&(_, c)| {
@@ -469,7 +633,8 @@ fn account_after(original: &str, end: usize, ambiguous: bool) -> Option<usize> {
     let digits = token.chars().filter(char::is_ascii_digit).count();
     let letters = token.chars().filter(|c| c.is_alphabetic()).count();
     let phone_like = digits >= 7 && (token.starts_with('+') || letters == 0);
-    let at_name = token.starts_with('@') && token.chars().count() >= 3;
+    let at_name = (token.starts_with('@') && token.chars().count() >= 3)
+        || (at_apart && token.chars().count() >= 2);
     let handle_like = letters >= 2 && token.contains(['_', '.']) && !token.ends_with(".com");
     let explicit_name =
         explicit && letters + digits >= 3 && (digits > 0 || !ambiguous) && !is_common(token);
@@ -477,6 +642,7 @@ fn account_after(original: &str, end: usize, ambiguous: bool) -> Option<usize> {
     if phone_like
         || (token.starts_with('+') && digits >= 1)
         || (digits >= 3 && letters == 0 && explicit)
+        || (explicit && letters == 0 && token.starts_with('(') && digits >= 2)
     {
         let mut len = 0;
         let mut seen = 0;
@@ -582,5 +748,26 @@ fn is_common(token: &str) -> bool {
             | "have"
             | "has"
             | "had"
+            | "whatsapp"
+            | "telegram"
+            | "instagram"
+            | "insta"
+            | "signal"
+            | "snapchat"
+            | "snap"
+            | "facebook"
+            | "messenger"
+            | "discord"
+            | "skype"
+            | "viber"
+            | "wechat"
+            | "tiktok"
+            | "e"
+            | "y"
+            | "et"
+            | "und"
+            | "ou"
+            | "o"
+            | "oder"
     )
 }

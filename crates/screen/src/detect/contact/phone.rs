@@ -45,33 +45,38 @@ impl PhoneFinder {
         }
         let view = &cx.phone.view;
         let text = view.text.as_str();
-        // No `max_tries`: rlibphonenumber 2.2.15 underflows its try counter when a cap is reached (a panic in debug
-        // builds, no cap at all in release). Its scan is linear without one: each candidate is bounded in length.
-        let builder = text
-            .phone_number_matcher_builder()
-            .leniency(Leniency::Valid);
         let region = cx
             .message
             .region
             .and_then(|r| PnRegion::from_code(r.as_str()).ok());
-        let builder = match region {
-            Some(r) => builder.preferred_region(r),
-            // The first region is tried first: a number valid in the US and elsewhere is read as American.
-            None => builder.regions_with_hint(
-                self.default_regions.iter().copied(),
-                self.default_regions.first().copied(),
-            ),
-        };
-        // Defence in depth: the engine must not panic whatever the text, and the matcher is third-party code with
-        // arithmetic on offsets. A panic inside it loses this message's phone findings, nothing else.
-        let matches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            builder
-                .build_fallible()
-                .filter_map(Result::ok)
-                .map(|m| (m.start, m.end(), m.number))
-                .collect::<Vec<_>>()
-        }))
-        .unwrap_or_default();
+        // The matcher runs only on windows around digit clusters (see `candidate_windows`), so its cost follows the
+        // number of phone-like clusters, not the length of the text.
+        let mut matches: Vec<(usize, usize, rlibphonenumber::PhoneNumber)> = Vec::new();
+        for (ws, we) in candidate_windows(text) {
+            let Some(window) = text.get(ws..we) else {
+                continue;
+            };
+            // Without a region, the hint region is tried alone first (fast); the other default regions only for a
+            // cluster it does not read and whose digit count fits a national number of those regions (8 to 13
+            // digits). Numbers in international format are read by their country code in either pass. Trying every
+            // region costs ~10x more, mostly on long digit clusters (tracking, card, account numbers).
+            let digits = window.bytes().filter(u8::is_ascii_digit).count();
+            let mut found = run_matcher(
+                window,
+                ws,
+                region.or(self.default_regions.first().copied()),
+                &[],
+            );
+            if region.is_none() && found.is_empty() && (8..=13).contains(&digits) {
+                found = run_matcher(window, ws, None, &self.default_regions);
+            }
+            for m in found {
+                // Windows overlap on long clusters: keep the first reading of a span.
+                if !matches.iter().any(|&(s, e, _)| s < m.1 && m.0 < e) {
+                    matches.push(m);
+                }
+            }
+        }
         for (start, end, number) in matches {
             if !text.is_char_boundary(start)
                 || !text.is_char_boundary(end)
@@ -119,6 +124,164 @@ impl PhoneFinder {
     }
 }
 
+/// libphonenumber's matcher (leniency VALID) over one window of the phone view, with spans shifted by `offset`:
+/// for one region when `region` is given, else for `regions` (the first tried first).
+fn run_matcher(
+    window: &str,
+    offset: usize,
+    region: Option<PnRegion>,
+    regions: &[PnRegion],
+) -> Vec<(usize, usize, rlibphonenumber::PhoneNumber)> {
+    // No `max_tries`: rlibphonenumber 2.2.15 underflows its try counter when a cap is reached (a panic in debug
+    // builds, no cap at all in release). Its scan is linear without one: each candidate is bounded in length.
+    let builder = window
+        .phone_number_matcher_builder()
+        .leniency(Leniency::Valid);
+    let builder = match region {
+        Some(r) => builder.preferred_region(r),
+        None => builder.regions_with_hint(regions.iter().copied(), regions.first().copied()),
+    };
+    // Defence in depth: the engine must not panic whatever the text, and the matcher is third-party code with
+    // arithmetic on offsets. A panic inside it loses this window's phone findings, nothing else.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        builder
+            .build_fallible()
+            .filter_map(Result::ok)
+            .map(|m| (m.start + offset, m.end() + offset, m.number))
+            .collect::<Vec<_>>()
+    }))
+    .unwrap_or_default()
+}
+
+/// Digits a phone number can hold at most (E.164 allows 15; libphonenumber reads up to 17 with a national prefix).
+const MAX_PHONE_DIGITS: usize = 17;
+/// The longest window handed to the matcher at once; longer clusters are read in overlapping windows.
+const WINDOW_BYTES: usize = 96;
+/// At most this many matcher windows per message: a text made of thousands of number-like clusters is screened for
+/// phone numbers in its first clusters only, so a 64 KiB message stays in the millisecond range.
+const MAX_WINDOWS: usize = 512;
+/// At most this many windows for one long cluster (a wall of spaced digits is not a list of 60 phone numbers).
+const MAX_WINDOWS_PER_CLUSTER: usize = 64;
+
+/// The byte ranges of the phone view worth handing to the phone-number matcher: clusters of digits joined by at most
+/// three separator bytes (spaces, dashes, dots, brackets, slashes, a leading plus) that hold at least seven digits,
+/// with a few bytes of context on each side (the matcher looks at the characters around a number). A run of more
+/// than 17 digits with nothing between them, and a `+` glued after a digit, are not part of any phone number and
+/// split clusters. Linear in the text; long clusters are cut into overlapping windows of [`WINDOW_BYTES`].
+pub(crate) fn candidate_windows(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let n = b.len();
+    while i < n && out.len() < MAX_WINDOWS {
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        // A cluster starting at digit i.
+        let start = i;
+        let mut end = i;
+        let mut digits = 0usize;
+        let mut j = i;
+        loop {
+            // A run of digits.
+            let run_start = j;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            let run = j - run_start;
+            if run > MAX_PHONE_DIGITS {
+                // Too long to be (part of) a phone number: it ends the cluster before it, and is skipped.
+                if run_start == start {
+                    digits = 0;
+                    end = j;
+                }
+                break;
+            }
+            digits += run;
+            end = j;
+            // A gap of separators.
+            let mut k = j;
+            while k < n
+                && k - j < 4
+                && matches!(
+                    b.get(k),
+                    Some(b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'\t')
+                )
+            {
+                k += 1;
+            }
+            // "+" only opens a number after a separator.
+            if k > j && b.get(k) == Some(&b'+') {
+                k += 1;
+            }
+            if k == j || !b.get(k).is_some_and(u8::is_ascii_digit) {
+                break;
+            }
+            j = k;
+        }
+        i = end.max(start + 1);
+        if !(7..).contains(&digits) {
+            continue;
+        }
+        let end = extension_end(b, end);
+        // 24 bytes after: room for an extension the matcher reads (", ext 7246433", " int.3456").
+        let (mut ws, mut we) = (start.saturating_sub(4), (end + 24).min(n));
+        while ws > 0 && !text.is_char_boundary(ws) {
+            ws -= 1;
+        }
+        while we < n && !text.is_char_boundary(we) {
+            we += 1;
+        }
+        if we - ws <= WINDOW_BYTES {
+            out.push((ws, we));
+            continue;
+        }
+        let mut s = ws;
+        let cap = out.len() + MAX_WINDOWS_PER_CLUSTER;
+        while s < we && out.len() < MAX_WINDOWS.min(cap) {
+            let mut e = (s + WINDOW_BYTES).min(we);
+            while e < we && !text.is_char_boundary(e) {
+                e += 1;
+            }
+            out.push((s, e));
+            if e >= we {
+                break;
+            }
+            let mut next = s + WINDOW_BYTES / 2;
+            while next < we && !text.is_char_boundary(next) {
+                next += 1;
+            }
+            s = next;
+        }
+    }
+    out
+}
+
+/// The end of an extension right after a number ("ext 3456", "x3456", "ext. 12", "extension 7", "#12"), else `end`.
+fn extension_end(b: &[u8], end: usize) -> usize {
+    let mut k = end;
+    while b.get(k) == Some(&b' ') && k < end + 2 {
+        k += 1;
+    }
+    let rest = b.get(k..).unwrap_or(&[]);
+    let marker = [&b"extension"[..], b"ext.", b"ext", b"x", b"#", b"~", b","]
+        .into_iter()
+        .find(|m| rest.len() >= m.len() && rest[..m.len()].eq_ignore_ascii_case(m));
+    let Some(m) = marker else {
+        return end;
+    };
+    k += m.len();
+    while matches!(b.get(k), Some(b' ' | b'.' | b':')) && k < end + 16 {
+        k += 1;
+    }
+    let digits_start = k;
+    while b.get(k).is_some_and(u8::is_ascii_digit) && k < digits_start + 7 {
+        k += 1;
+    }
+    if k > digits_start { k } else { end }
+}
+
 /// Words that, just before a number, say it is an order, tracking, product, postal or account number.
 const NOT_PHONE_BEFORE: &[&str] = &[
     "order",
@@ -155,6 +318,11 @@ const NOT_PHONE_BEFORE: &[&str] = &[
     "gtin",
     "asin",
     "item",
+    "listing",
+    "ad",
+    "anuncio",
+    "annonce",
+    "anzeige",
     "lot",
     "batch",
     "zip",
@@ -271,6 +439,10 @@ fn is_not_a_phone(text: &str, start: usize, end: usize) -> bool {
     let before = text.get(..start).unwrap_or("");
     let after = text.get(end..).unwrap_or("");
 
+    // A WhatsApp link carries the number itself: "wa.me/14155550172", "api.whatsapp.com/send?phone=...".
+    if before.ends_with("wa.me/") || before.ends_with("phone=") {
+        return false;
+    }
     // Glued to a code: "hx-415-555-0172", "a12/415-555-0172" (but not "my number-415-666-7777").
     let mut b = before.chars().rev();
     if let (Some(p), Some(q)) = (b.next(), b.next()) {
@@ -320,11 +492,25 @@ fn is_not_a_phone(text: &str, start: usize, end: usize) -> bool {
         .filter(|w| !w.is_empty())
         .take(4)
         .collect();
-    for w in &words {
-        if PHONE_BEFORE.contains(w) {
+    // A number in international format ("+91 ...") is not vetoed by a word: order and product numbers carry no "+".
+    let international = matched.starts_with('+');
+    for (k, w) in words.iter().enumerate() {
+        // "area code 312 ..." is the start of a phone number.
+        if PHONE_BEFORE.contains(w) || (*w == "code" && words.get(k + 1) == Some(&"area")) {
             break;
         }
-        if NOT_PHONE_BEFORE.contains(w) {
+        // "no", "nr", "id" only mean "number" after a word that names what it numbers ("order no. ..."); alone they
+        // are also "on the" in Portuguese ("me liga no ...") and "my no." is a phone number.
+        if matches!(*w, "no" | "nr" | "nº" | "id") {
+            if words.get(k + 1).is_some_and(|p| {
+                NOT_PHONE_BEFORE.contains(p) && !matches!(*p, "no" | "nr" | "nº" | "id")
+            }) && !international
+            {
+                return true;
+            }
+            continue;
+        }
+        if NOT_PHONE_BEFORE.contains(w) && !international {
             return true;
         }
     }

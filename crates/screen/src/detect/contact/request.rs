@@ -54,6 +54,20 @@ const THINGS_EN: &[&str] = &[
     "personal email",
     "personal number",
     "handle",
+    "numbr",
+    "num",
+    "cell #",
+    "tele",
+    "telegrm",
+    "watsap",
+    "watsapp",
+    "whatsap",
+    "wassap",
+    "whats",
+    "contact number",
+    "best number",
+    "socials",
+    "line",
 ];
 const THINGS_ES: &[&str] = &[
     "numero",
@@ -168,6 +182,19 @@ const ASK_EN: &[&str] = &[
     "whats ur",
     "what's ur",
     "ur",
+    "send your",
+    "send ur",
+    "write me your",
+    "youre on",
+    "u got",
+    "share ur",
+    "drop ur",
+    "gimme your",
+    "gimme ur",
+    "can you send me your",
+    "could you send me your",
+    "can you give me your",
+    "could you give me your",
 ];
 const ASK_ES: &[&str] = &[
     "cual es tu",
@@ -232,6 +259,10 @@ const ASK_DE: &[&str] = &[
     "haben sie eine",
     "kannst du mir deine",
     "konnen sie mir ihre",
+    "gib mir mal deine",
+    "schick mir mal deine",
+    "hast du eigentlich",
+    "hast du auch",
 ];
 const ASK_PT: &[&str] = &[
     "qual o seu",
@@ -365,6 +396,51 @@ const OFF_PLATFORM: &[&str] = &[
     "skip the fees",
     "save on fees",
     "bypass the site",
+    "outside examplemarket",
+    "contact me outside",
+    "not through the site",
+    "not through here",
+    "not through the app",
+    "somewhere private",
+    "chat somewhere else",
+    "talk somewhere else",
+    "somewhere other than here",
+    "this privately",
+    "about this privately",
+    "any other way to contact you",
+    "other way to reach you",
+    "other way to contact you",
+    "reach me some other way",
+    "contact me some other way",
+    "any way to talk",
+    "how can i reach you",
+    "how do i reach you",
+    "how can i contact you",
+    "where can i reach you",
+    "best number to reach you",
+    "number to reach you",
+    "number to get you",
+    "good number for you",
+    "good email for you",
+    "best email for you",
+    "message me directly",
+    "text me directly",
+    "email me directly",
+    "telefonisch klaren",
+    "telefonisch besprechen",
+    "per telefon klaren",
+    "seguimos por",
+    "hablamos por",
+    "continuamos por",
+    "on continue sur",
+    "continuer sur",
+    "continuer par",
+    "on passe sur",
+    "continuamos no",
+    "vamos pro",
+    "conversar fora",
+    "falar fora",
+    "fora do app",
     "fuera de la plataforma",
     "fuera de la app",
     "fuera de la pagina",
@@ -394,6 +470,92 @@ const OFF_PLATFORM: &[&str] = &[
     "vamos falar pelo whatsapp",
 ];
 
+/// Ways to say "let's move the conversation" that take a channel after them ("can we move to text?", "switch to
+/// email", "chat by phone", "on peut continuer sur WhatsApp").
+const MOVE_VERBS: &[&str] = &[
+    "move to",
+    "move this to",
+    "move this chat to",
+    "move the chat to",
+    "switch to",
+    "switch this to",
+    "continue on",
+    "continue by",
+    "continue via",
+    "continue over",
+    "do this by",
+    "do this over",
+    "do this on",
+    "do this via",
+    "chat by",
+    "chat on",
+    "chat over",
+    "chat via",
+    "talk by",
+    "talk over",
+    "talk via",
+    "talk on",
+    "sort it by",
+    "take this to",
+    "go to",
+    "continuer sur",
+    "continuer par",
+    "passer sur",
+    "passer par",
+    "seguir por",
+    "seguimos por",
+    "hablar por",
+    "pasar a",
+    "pasamos a",
+    "weiter auf",
+    "weiter per",
+    "wechseln zu",
+    "lieber per",
+    "ir pro",
+    "passar pro",
+    "continuar no",
+    "continuar pelo",
+    "falar pelo",
+    "falar no",
+];
+/// The channels those verbs take.
+const CHANNELS: &[&str] = &[
+    "text",
+    "texts",
+    "sms",
+    "phone",
+    "the phone",
+    "a call",
+    "call",
+    "email",
+    "e-mail",
+    "mail",
+    "whatsapp",
+    "whats app",
+    "telegram",
+    "signal",
+    "a messenger",
+    "messenger",
+    "insta",
+    "instagram",
+    "snap",
+    "snapchat",
+    "discord",
+    "wechat",
+    "viber",
+    "imessage",
+    "dm",
+    "dms",
+    "private",
+    "privado",
+    "prive",
+    "zap",
+    "wpp",
+    "telefone",
+    "telefono",
+    "telephone",
+];
+
 #[derive(Debug)]
 pub(super) struct RequestFinder {
     phrases: Lexicon<Kind>,
@@ -416,6 +578,11 @@ impl RequestFinder {
                 }
             }
         }
+        for v in MOVE_VERBS {
+            for c in CHANNELS {
+                phrases.push((letters_form(&format!("{v} {c}")), Kind::OffPlatform));
+            }
+        }
         phrases.extend(REACH_ME.iter().map(|p| (letters_form(p), Kind::ReachMe)));
         phrases.extend(
             OFF_PLATFORM
@@ -435,10 +602,20 @@ impl RequestFinder {
         })
     }
 
-    pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    /// `has_detail`: the message itself gives a phone number, an email address or an account. Then "call me",
+    /// "email me", "add me on ..." only point at it, and the detail's own category says it all (the spec's "call me
+    /// at 415 555 0172" is `contact.phone` only). Asking for the other party's details and proposing to leave the
+    /// platform still count.
+    pub fn find(&self, cx: &Context<'_>, has_detail: bool, out: &mut Vec<Finding>) {
         let text = cx.letters.text.as_str();
         for m in self.phrases.find(text) {
             if m.value == Kind::Details && !asks_for_contact(text, m.start, m.end) {
+                continue;
+            }
+            if m.value == Kind::ReachMe && has_detail {
+                continue;
+            }
+            if m.value == Kind::OffPlatform && about_payment_or_refused(text, m.start) {
                 continue;
             }
             let (rule, explanation) = match m.value {
@@ -532,4 +709,62 @@ fn asks_for_contact(text: &str, start: usize, end: usize) -> bool {
         return text.get(end..).unwrap_or("").trim_start().starts_with('?');
     }
     true
+}
+
+/// Words that make an off-platform phrase about paying (`payment.off_platform` says it) or a refusal ("I don't take
+/// payment outside the site"): among the few words before it.
+fn about_payment_or_refused(text: &str, start: usize) -> bool {
+    let words = || {
+        text.get(..start)
+            .unwrap_or("")
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    if words().take(3).any(|w| {
+        matches!(
+            w,
+            "dont" | "not" | "never" | "nunca" | "jamais" | "nie" | "nao"
+        )
+    }) {
+        return true;
+    }
+    words().take(10).any(|w| {
+        matches!(
+            w,
+            "pay"
+                | "paying"
+                | "payment"
+                | "paid"
+                | "pago"
+                | "pagar"
+                | "pagamento"
+                | "pague"
+                | "paie"
+                | "payer"
+                | "paiement"
+                | "zahlung"
+                | "bezahlung"
+                | "zahle"
+                | "zahlen"
+                | "bezahlen"
+                | "boleto"
+                | "pix"
+                | "transfer"
+                | "transferencia"
+                | "virement"
+                | "uberweisung"
+                | "cash"
+                | "dinheiro"
+                | "especes"
+                | "efectivo"
+                | "bar"
+                | "wire"
+                | "zelle"
+                | "venmo"
+                | "paypal"
+                | "send"
+                | "wise"
+                | "remitly"
+        )
+    })
 }
