@@ -9,7 +9,8 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
-use crate::{Store, StoreError, format_time, parse_time};
+use crate::time_text::{opt_time_col, time_col};
+use crate::{Store, StoreError, format_time};
 
 /// What a key may do. `all` on the command line grants every scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -262,13 +263,12 @@ impl Store {
 fn row_to_key(row: &sqlx::any::AnyRow) -> Result<ApiKey, StoreError> {
     let scopes: String = row.try_get("scopes")?;
     let scopes = Scope::parse_list(&scopes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let revoked: Option<String> = row.try_get("revoked_at")?;
     Ok(ApiKey {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
         scopes,
-        created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
-        revoked_at: revoked.as_deref().map(parse_time).transpose()?,
+        created_at: time_col(row, "created_at")?,
+        revoked_at: opt_time_col(row, "revoked_at")?,
     })
 }

@@ -5,7 +5,7 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
-use crate::parties::{opt_time_col, time_col};
+use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

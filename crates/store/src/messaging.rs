@@ -6,7 +6,8 @@ use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
 use crate::enforcement::StepRecord;
-use crate::parties::{UserRecord, opt_time_col, time_col};
+use crate::parties::UserRecord;
+use crate::time_text::{opt_time_col, time_col};
 use crate::{Backend, Store, StoreError, format_time};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::{Store, StoreError, format_time, parse_time};
+use crate::time_text::{opt_time_col, time_col};
+use crate::{Store, StoreError, format_time};
 
 /// A user as the marketplace describes them, plus our own standing (`status`, `restricted_until`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,20 +232,6 @@ impl Store {
             })
             .transpose()
     }
-}
-
-pub(crate) fn time_col(r: &sqlx::any::AnyRow, col: &str) -> Result<OffsetDateTime, StoreError> {
-    parse_time(&r.try_get::<String, _>(col)?)
-}
-
-pub(crate) fn opt_time_col(
-    r: &sqlx::any::AnyRow,
-    col: &str,
-) -> Result<Option<OffsetDateTime>, StoreError> {
-    r.try_get::<Option<String>, _>(col)?
-        .as_deref()
-        .map(parse_time)
-        .transpose()
 }
 
 pub(crate) fn row_to_user(r: &sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {

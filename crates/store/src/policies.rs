@@ -5,7 +5,7 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
-use crate::parties::time_col;
+use crate::time_text::time_col;
 use crate::{Store, StoreError, format_time};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,19 +8,11 @@ use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
-use crate::{Store, StoreError, format_time, parse_time};
+use crate::time_text::{opt_time_col, time_col};
+use crate::{Store, StoreError, format_time};
 
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-fn opt_time(row: &AnyRow, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
-    let v: Option<String> = row.try_get(col)?;
-    v.as_deref().map(parse_time).transpose()
-}
-
-fn time_col(row: &AnyRow, col: &str) -> Result<OffsetDateTime, StoreError> {
-    parse_time(&row.try_get::<String, _>(col)?)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,7 +136,7 @@ fn row_to_session(r: &AnyRow) -> Result<ConsoleSession, StoreError> {
         last_seen_at: time_col(r, "last_seen_at")?,
         idle_expires_at: time_col(r, "idle_expires_at")?,
         absolute_expires_at: time_col(r, "absolute_expires_at")?,
-        revoked_at: opt_time(r, "revoked_at")?,
+        revoked_at: opt_time_col(r, "revoked_at")?,
         revoked_reason: r.try_get("revoked_reason")?,
     })
 }
@@ -610,9 +602,9 @@ impl Store {
             Ok(SecondFactor {
                 user_id: r.try_get("user_id")?,
                 totp_secret_enc: r.try_get("totp_secret_enc")?,
-                confirmed_at: opt_time(&r, "confirmed_at")?,
+                confirmed_at: opt_time_col(&r, "confirmed_at")?,
                 last_used_step: r.try_get("last_used_step")?,
-                last_verified_at: opt_time(&r, "last_verified_at")?,
+                last_verified_at: opt_time_col(&r, "last_verified_at")?,
                 created_at: time_col(&r, "created_at")?,
             })
         })
@@ -757,9 +749,9 @@ impl Store {
         .await?;
         Ok(FailureCounts {
             account_consecutive_failures: acc.try_get("n")?,
-            account_last_failure_at: opt_time(&acc, "last")?,
+            account_last_failure_at: opt_time_col(&acc, "last")?,
             ip_failures: ip_row.try_get("n")?,
-            ip_last_failure_at: opt_time(&ip_row, "last")?,
+            ip_last_failure_at: opt_time_col(&ip_row, "last")?,
             ip_distinct_accounts: ip_row.try_get("accounts")?,
         })
     }
@@ -950,7 +942,7 @@ fn row_to_notification(r: &AnyRow) -> Result<Notification, StoreError> {
         attempts: r.try_get("attempts")?,
         last_error: r.try_get("last_error")?,
         created_at: time_col(r, "created_at")?,
-        sent_at: opt_time(r, "sent_at")?,
+        sent_at: opt_time_col(r, "sent_at")?,
     })
 }
 

@@ -22,6 +22,27 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime, crate::StoreError> {
         .map_err(|e| crate::StoreError::Corrupt(format!("time `{s}`: {e}")))
 }
 
+/// Reads a stored time column.
+pub(crate) fn time_col(
+    row: &sqlx::any::AnyRow,
+    col: &str,
+) -> Result<OffsetDateTime, crate::StoreError> {
+    use sqlx::Row as _;
+    parse_time(&row.try_get::<String, _>(col)?)
+}
+
+/// Reads a stored time column that may be NULL.
+pub(crate) fn opt_time_col(
+    row: &sqlx::any::AnyRow,
+    col: &str,
+) -> Result<Option<OffsetDateTime>, crate::StoreError> {
+    use sqlx::Row as _;
+    row.try_get::<Option<String>, _>(col)?
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
