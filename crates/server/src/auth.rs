@@ -46,6 +46,10 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Already authenticated by `require_route_scope` for this request: no second lookup or rate-limit token.
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -75,6 +79,67 @@ impl FromRequestParts<AppState> for Caller {
         state.limiter.check(&key.id)?;
         Ok(Caller { key })
     }
+}
+
+/// The scope each route needs, read from the OpenAPI document's `security` requirements (the same annotations
+/// that document the route), keyed by method and path template.
+#[derive(Debug, Clone, Default)]
+pub struct RouteScopes(Arc<std::collections::HashMap<(String, String), Scope>>);
+
+impl RouteScopes {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> RouteScopes {
+        let mut map = std::collections::HashMap::new();
+        let Ok(value) = serde_json::to_value(doc) else {
+            return RouteScopes::default();
+        };
+        let paths = value["paths"].as_object().cloned().unwrap_or_default();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().cloned().unwrap_or_default() {
+                if let Some(scope) = op["security"][0]["api_key"][0]
+                    .as_str()
+                    .and_then(|s| Scope::parse(s).ok())
+                {
+                    map.insert((method.to_uppercase(), path.clone()), scope);
+                }
+            }
+        }
+        RouteScopes(Arc::new(map))
+    }
+}
+
+/// Route middleware: a route that needs a scope authenticates the caller and checks the scope before anything
+/// else reads the request (its body included), so a caller without the scope learns nothing about the route's
+/// input. The handlers still check too.
+pub async fn require_route_scope(
+    axum::extract::State((state, scopes)): axum::extract::State<(AppState, RouteScopes)>,
+    matched: Option<axum::extract::MatchedPath>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let needed = matched.and_then(|m| {
+        scopes
+            .0
+            .get(&(
+                request.method().as_str().to_string(),
+                m.as_str().to_string(),
+            ))
+            .copied()
+    });
+    let Some(scope) = needed else {
+        return next.run(request).await;
+    };
+    let (mut parts, body) = request.into_parts();
+    let caller = match Caller::from_request_parts(&mut parts, &state).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = caller.require(scope) {
+        return e.into_response();
+    }
+    parts.extensions.insert(caller);
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 /// A token bucket per API key, in memory. (One server process; several processes would each allow the rate.)

@@ -25,6 +25,8 @@ pub struct Config {
     pub security: crate::security::config::SecurityConfig,
     /// Buyer–seller messaging: where the communication policy comes from.
     pub messaging: MessagingConfig,
+    /// Reports and investigation cases: where the case policy comes from.
+    pub cases: CasesConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -60,6 +62,14 @@ pub struct MessagingConfig {
     pub policy_file: Option<std::path::PathBuf>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CasesConfig {
+    /// A case policy TOML file (queues, priorities, due times, lock time); the built-in default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_file: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimitConfig {
@@ -80,6 +90,7 @@ impl Default for Config {
             screening: screen::Config::default(),
             security: Default::default(),
             messaging: MessagingConfig::default(),
+            cases: CasesConfig::default(),
         }
     }
 }

@@ -59,10 +59,14 @@ pub enum ErrorCode {
     Conflict,
     /// 422: the policy document is not valid; the message says where.
     InvalidPolicy,
+    /// 409: another investigator holds the case, or the investigator decided it before its appeal.
+    CaseLocked,
+    /// 409: the case's state does not allow the move (resolve a case nobody took, note a resolved case, ...).
+    InvalidCaseState,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidRequest,
         ErrorCode::MissingApiKey,
@@ -87,6 +91,8 @@ impl ErrorCode {
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::Conflict,
         ErrorCode::InvalidPolicy,
+        ErrorCode::CaseLocked,
+        ErrorCode::InvalidCaseState,
     ];
 
     pub fn status(self) -> StatusCode {
@@ -115,6 +121,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => StatusCode::CONFLICT,
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::CaseLocked | ErrorCode::InvalidCaseState => StatusCode::CONFLICT,
         }
     }
 
@@ -144,6 +151,8 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::Conflict => "conflict",
             ErrorCode::InvalidPolicy => "invalid_policy",
+            ErrorCode::CaseLocked => "case_locked",
+            ErrorCode::InvalidCaseState => "invalid_case_state",
         }
     }
 }

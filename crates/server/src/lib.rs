@@ -42,6 +42,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Buyer–seller messaging, with the active communication policy (replaceable without a restart).
     pub messaging: messaging::Messaging,
+    /// Reports and investigation cases.
+    pub casework: casework::Casework,
 }
 
 impl std::fmt::Debug for AppState {
@@ -65,7 +67,7 @@ pub enum StartError {
     },
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
-    #[error("the communication policy is not valid: {0}")]
+    #[error("the communication or case policy is not valid: {0}")]
     Policy(String),
 }
 
@@ -77,8 +79,24 @@ impl AppState {
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
         let screener = Arc::new(screener);
         let policy = routes::policy::load(&config.messaging).map_err(StartError::Policy)?;
+        let case_policy =
+            Arc::new(routes::cases::load_policy(&config.cases).map_err(StartError::Policy)?);
+        let messaging = messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy)
+            .with_case_policy(Arc::clone(&case_policy));
+        let casework = casework::Casework::new(
+            messaging.clone(),
+            case_policy,
+            casework::NotifySettings {
+                marketplace_name: config.security.marketplace_name.clone(),
+                verify_url: format!(
+                    "{}/verify",
+                    config.security.public_base_url.trim_end_matches('/')
+                ),
+            },
+        );
         Ok(AppState {
-            messaging: messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy),
+            messaging,
+            casework,
             store,
             screener,
             limiter: auth::KeyRateLimiter::new(&config.rate_limit),
@@ -124,6 +142,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::screen::screen))
         .merge(routes::security::router())
         .merge(routes::conversations::router())
+        .merge(routes::cases::router())
 }
 
 /// The OpenAPI 3.1 document, generated from the code.
@@ -134,6 +153,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application: routes, error fallbacks, body limit, request ids, tracing and timeout.
 pub fn app(state: AppState) -> Router {
     let (router, doc) = api_router().split_for_parts();
+    let scopes = auth::RouteScopes::from_openapi(&doc);
+    let router = router.route_layer(axum::middleware::from_fn_with_state(
+        (state.clone(), scopes),
+        auth::require_route_scope,
+    ));
     let doc = Arc::new(doc);
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);

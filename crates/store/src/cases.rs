@@ -99,7 +99,7 @@ pub struct HeldReview {
 pub enum Filed {
     New {
         report: ReportRecord,
-        case: CaseRecord,
+        case: Box<CaseRecord>,
         /// False when the report joined a case already open about the same subject.
         opened: bool,
     },
@@ -392,7 +392,7 @@ impl Store {
         tx.commit().await?;
         Ok(Filed::New {
             report: stored,
-            case: record,
+            case: Box::new(record),
             opened,
         })
     }

@@ -274,19 +274,7 @@ pub async fn send_message(
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Messaging)?;
-    let idempotency_key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::InvalidRequest,
-                        "the Idempotency-Key header must be visible ASCII",
-                    )
-                })?
-                .to_string(),
-        ),
-    };
+    let idempotency_key = idempotency_key(&headers)?;
     let out = state
         .messaging
         .send(
@@ -520,4 +508,19 @@ fn party(p: messaging::PartyInfo) -> PartyOut {
         alias: p.alias,
         status: p.status,
     }
+}
+
+/// The `Idempotency-Key` header, if given.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str().map(str::to_string).map_err(|_| {
+                ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    "the Idempotency-Key header must be visible ASCII",
+                )
+            })
+        })
+        .transpose()
 }

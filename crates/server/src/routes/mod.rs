@@ -1,3 +1,4 @@
+pub mod cases;
 pub mod conversations;
 pub mod enforcement;
 pub mod health;
