@@ -59,10 +59,16 @@ pub enum ErrorCode {
     Conflict,
     /// 422: the policy document is not valid; the message says where.
     InvalidPolicy,
+    /// 403: the relay webhook's signature is missing or wrong: the request did not come from the provider.
+    InvalidSignature,
+    /// 503: every relay number in the pool is in use by one of the two parties; nothing was granted.
+    RelayPoolExhausted,
+    /// 422: the contact grant cannot be extended (too many extensions, too long, or already at the maximum).
+    ExtensionRefused,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidRequest,
         ErrorCode::MissingApiKey,
@@ -87,6 +93,9 @@ impl ErrorCode {
         ErrorCode::IdempotencyKeyReused,
         ErrorCode::Conflict,
         ErrorCode::InvalidPolicy,
+        ErrorCode::InvalidSignature,
+        ErrorCode::RelayPoolExhausted,
+        ErrorCode::ExtensionRefused,
     ];
 
     pub fn status(self) -> StatusCode {
@@ -115,6 +124,9 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => StatusCode::CONFLICT,
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidSignature => StatusCode::FORBIDDEN,
+            ErrorCode::RelayPoolExhausted => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::ExtensionRefused => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -144,6 +156,9 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::Conflict => "conflict",
             ErrorCode::InvalidPolicy => "invalid_policy",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::RelayPoolExhausted => "relay_pool_exhausted",
+            ErrorCode::ExtensionRefused => "extension_refused",
         }
     }
 }

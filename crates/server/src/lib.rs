@@ -42,6 +42,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Buyer–seller messaging, with the active communication policy (replaceable without a restart).
     pub messaging: messaging::Messaging,
+    /// Phone-contact requests, grants and the relay (sharing the messaging store, gate and policies).
+    pub contacts: messaging::contact::Contacts,
 }
 
 impl std::fmt::Debug for AppState {
@@ -77,8 +79,18 @@ impl AppState {
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
         let screener = Arc::new(screener);
         let policy = routes::policy::load(&config.messaging).map_err(StartError::Policy)?;
+        let messaging = messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy);
+        messaging.use_contact_policy(
+            routes::contact::load_policy(&config.contact).map_err(StartError::Policy)?,
+        );
+        let contacts = messaging::contact::Contacts::new(
+            messaging.clone(),
+            config.contact.relay_numbers.clone(),
+            config.security.data_key(),
+        );
         Ok(AppState {
-            messaging: messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy),
+            messaging,
+            contacts,
             store,
             screener,
             limiter: auth::KeyRateLimiter::new(&config.rate_limit),
@@ -124,6 +136,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::screen::screen))
         .merge(routes::security::router())
         .merge(routes::conversations::router())
+        .merge(routes::contact::router())
 }
 
 /// The OpenAPI 3.1 document, generated from the code.
@@ -210,6 +223,11 @@ pub async fn serve(
         .await
         .map_err(|e| StartError::Policy(e.message))?;
     let policy_reloader = tokio::spawn(routes::policy::reload_on_sighup(state.clone()));
+    // Record the contact policy in force, and end expired contact grants (erasing their numbers) periodically.
+    routes::contact::activate_policy(&state, "startup")
+        .await
+        .map_err(|e| StartError::Policy(e.message))?;
+    let grant_expirer = tokio::spawn(routes::contact::expire_periodically(state.clone()));
     let sender = (!state.config.security.smtp.host.is_empty()).then(|| {
         tokio::spawn(security::sender::run(
             store.clone(),
@@ -231,6 +249,7 @@ pub async fn serve(
         .map_err(StartError::Serve)?;
     tracing::info!("stopped: requests in flight finished");
     policy_reloader.abort();
+    grant_expirer.abort();
     if let Some(task) = sender {
         task.abort();
     }
