@@ -354,7 +354,8 @@ impl ContactPolicy {
             );
         }
 
-        if f.seller_messages_about_order < self.min_messages_before_request {
+        // Without an order there is no conversation about it: that reason says enough.
+        if f.order.is_some() && f.seller_messages_about_order < self.min_messages_before_request {
             refuse(
                 ReasonCode::MessageChannelNotTried,
                 format!(
@@ -448,6 +449,10 @@ impl ContactPolicy {
 
         refusals.sort_by_key(|r| r.code);
         refusals.dedup_by_key(|r| r.code);
+        // A flag asks a reviewer to look at a request that reached the buyer; a refused one did not.
+        if !refusals.is_empty() {
+            review_flags.clear();
+        }
         Assessment {
             refusals,
             review_flags,

@@ -73,7 +73,14 @@ fn a_legitimate_request_passes() {
 #[test]
 fn each_legitimacy_reason_refuses() {
     use ReasonCode::*;
-    check(|f| f.order = None, &[OrderNotFound]);
+    // Without an order there is no conversation about it either: only the missing order is named.
+    check(
+        |f| {
+            f.order = None;
+            f.seller_messages_about_order = 0;
+        },
+        &[OrderNotFound],
+    );
     check(|f| f.seller_id = "s2", &[OrderOfAnotherSeller]);
     check(|f| f.claimed_buyer_id = Some("b2"), &[OrderOfAnotherBuyer]);
     check(|f| f.claimed_buyer_id = Some("b1"), &[]);
@@ -137,14 +144,15 @@ fn a_refusal_lists_every_reason() {
     use ReasonCode::*;
     check(
         |f| {
-            f.order = None;
+            f.order.as_mut().unwrap().bulky = false;
+            f.order.as_mut().unwrap().delivery_date = None;
             f.seller_standing = SellerStanding::Suspended;
             f.seller_messages_about_order = 0;
             f.justification = "to talk";
             f.seller_requests_last_day = 9;
         },
         &[
-            OrderNotFound,
+            PurposeDoesNotFitOrder,
             SellerUnderReview,
             MessageChannelNotTried,
             JustificationTooVague,

@@ -442,10 +442,16 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
     // Refusals are stored and audited like every request.
     let actions = env.audit_actions().await;
     assert!(actions.iter().filter(|a| *a == "contact_request.refuse").count() >= 15);
-    assert_eq!(
-        actions.iter().filter(|a| *a == "contact_request.flag").count(),
-        3 + 1
-    );
+    let flags: Vec<String> = env
+        .store
+        .audit_events(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "contact_request.flag")
+        .map(|e| e.details)
+        .collect();
+    assert_eq!(flags.len(), 3 + 1, "{flags:#?}");
     // Unknown purpose or channel: invalid requests, not refusals.
     let r = env
         .call("POST", "/v1/contact-requests", Some(json!({"order_id": "o1", "seller_id": "s1", "purpose": "chat", "justification": GOOD, "channel": "voice"})))
@@ -836,13 +842,17 @@ async fn pressure_is_recorded_against_the_request(db: &testkit::TestDb) {
     // While a request is pending, and after the buyer declined it, it is recorded against the request.
     let id = env.pending().await;
     env.say(&conversation, "s1", PRESSURE).await;
+    // The strike feeds the enforcement ladder: with the earlier contact-request strike, the seller is restricted.
+    let standing = env.call("GET", "/v1/users/s1/standing", None).await;
+    assert_eq!(standing.json["status"], "restricted", "{}", standing.json);
+    env.advance(Duration::hours(25));
     env.call(
         "POST",
         &format!("/v1/contact-requests/{id}/decision"),
         Some(json!({"buyer_id": "b1", "decision": "decline"})),
     )
     .await;
-    let m = env.say(&conversation, "s1", "Please, I really need your phone number to ship").await;
+    let m = env.say(&conversation, "s1", "I won't ship the sofa until you give me your phone number").await;
     let violations = env.store.contact_violations(&id).await.unwrap();
     assert_eq!(violations.len(), 2, "{m}");
     assert!(violations.iter().all(|v| v.kind == "pressure" && v.user_id == "s1"));
@@ -867,7 +877,4 @@ async fn pressure_is_recorded_against_the_request(db: &testkit::TestDb) {
         actions.iter().filter(|a| *a == "contact_request.violation").count(),
         2
     );
-    // The strikes feed the enforcement ladder: the seller was at least warned.
-    let standing = env.call("GET", "/v1/users/s1/standing", None).await;
-    assert_ne!(standing.json["status"], "active", "{}", standing.json);
 }
