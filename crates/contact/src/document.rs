@@ -179,7 +179,9 @@ impl ContactPolicy {
                 ));
             };
             if r.fits_when.is_empty() {
-                return invalid(format!("{ctx} `fits_when` is empty: the purpose would never fit"));
+                return invalid(format!(
+                    "{ctx} `fits_when` is empty: the purpose would never fit"
+                ));
             }
             let mut fits_when = Vec::new();
             for c in &r.fits_when {
@@ -238,16 +240,23 @@ impl ContactPolicy {
             vague_phrase_tokens,
             vague_phrases: j.vague_phrases,
             filler_words: j.filler_words.iter().map(|w| w.to_lowercase()).collect(),
-            refuse_categories: categories(&j.refuse_categories, "[justification] refuse_categories")?,
+            refuse_categories: categories(
+                &j.refuse_categories,
+                "[justification] refuse_categories",
+            )?,
         };
 
         let l = raw.limits;
         let share_ok = |x: f64| x.is_finite() && x > 0.0 && x <= 1.0;
         if l.requests_per_day == 0 || l.review_requests_per_day == 0 || l.share_window_days == 0 {
-            return invalid("[limits] requests_per_day, review_requests_per_day and share_window_days must be at least 1");
+            return invalid(
+                "[limits] requests_per_day, review_requests_per_day and share_window_days must be at least 1",
+            );
         }
         if !share_ok(l.max_order_share) || !share_ok(l.review_order_share) {
-            return invalid("[limits] max_order_share and review_order_share must be above 0 and at most 1");
+            return invalid(
+                "[limits] max_order_share and review_order_share must be above 0 and at most 1",
+            );
         }
         if l.review_order_share > l.max_order_share
             || l.review_requests_per_day > l.requests_per_day
@@ -256,8 +265,13 @@ impl ContactPolicy {
         }
 
         let g = raw.grant;
-        if g.max_days == 0 || g.min_hours == 0 || u64::from(g.min_hours) > u64::from(g.max_days) * 24 {
-            return invalid("[grant] max_days and min_hours must be at least 1, and min_hours at most max_days");
+        if g.max_days == 0
+            || g.min_hours == 0
+            || u64::from(g.min_hours) > u64::from(g.max_days) * 24
+        {
+            return invalid(
+                "[grant] max_days and min_hours must be at least 1, and min_hours at most max_days",
+            );
         }
 
         let pressure = PressurePolicy {

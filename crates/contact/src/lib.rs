@@ -167,7 +167,9 @@ impl Reason {
 pub enum SellerStanding {
     Active,
     Warned,
-    Restricted { until: Option<OffsetDateTime> },
+    Restricted {
+        until: Option<OffsetDateTime>,
+    },
     /// Suspended pending review by trust and safety.
     Suspended,
     Removed,
@@ -300,7 +302,7 @@ impl ContactPolicy {
                         format!("the order's buyer is not `{b}`"),
                     );
                 }
-                if self.closed_statuses.iter().any(|s| *s == o.status)
+                if self.closed_statuses.contains(&o.status)
                     && f.now - o.updated_at > self.closed_window
                 {
                     refuse(
@@ -344,7 +346,8 @@ impl ContactPolicy {
                 ReasonCode::SellerUnderReview,
                 "the seller's account is suspended pending review".into(),
             ),
-            SellerStanding::Active | SellerStanding::Warned | SellerStanding::Restricted { .. } => {}
+            SellerStanding::Active | SellerStanding::Warned | SellerStanding::Restricted { .. } => {
+            }
         }
         if !f.seller_has_phone {
             refuse(
@@ -361,7 +364,11 @@ impl ContactPolicy {
                 format!(
                     "write to the buyer in the order's conversation first (at least {} message{}); ask for a phone contact only when messages are not enough",
                     self.min_messages_before_request,
-                    if self.min_messages_before_request == 1 { "" } else { "s" }
+                    if self.min_messages_before_request == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
                 ),
             );
         }
@@ -443,7 +450,8 @@ impl ContactPolicy {
         if f.open_request_for_order {
             refuse(
                 ReasonCode::RequestAlreadyOpen,
-                "a request for this order is already waiting for the buyer, or a grant is active".into(),
+                "a request for this order is already waiting for the buyer, or a grant is active"
+                    .into(),
             );
         }
 
@@ -559,9 +567,9 @@ impl JustificationPolicy {
             for phrase in &self.vague_phrase_tokens {
                 let n = phrase.len();
                 if n > 0
-                    && words.get(i..i + n).is_some_and(|w| {
-                        w.iter().zip(phrase.iter()).all(|(a, b)| a == b)
-                    })
+                    && words
+                        .get(i..i + n)
+                        .is_some_and(|w| w.iter().zip(phrase.iter()).all(|(a, b)| a == b))
                 {
                     i += n;
                     continue 'outer;

@@ -62,7 +62,11 @@ pub enum Answer {
         status_url: String,
     },
     /// Forward the text to `to`, from the relay number.
-    ForwardSms { to: String, from: String, body: String },
+    ForwardSms {
+        to: String,
+        from: String,
+        body: String,
+    },
     /// Refuse: no active grant allows this; `message` is said or texted to the caller.
     Refuse { kind: Kind, message: String },
     /// Nothing to do (e.g. a status callback).
@@ -163,15 +167,14 @@ impl RelayProvider for Twilio {
                 status: status.to_string(),
             });
         }
-        let (kind, provider_ref) = if let Some(sid) =
-            get(params, "MessageSid").or_else(|| get(params, "SmsSid"))
-        {
-            (Kind::Sms, sid)
-        } else if let Some(sid) = get(params, "CallSid") {
-            (Kind::Voice, sid)
-        } else {
-            return Err(RelayError::UnknownEvent);
-        };
+        let (kind, provider_ref) =
+            if let Some(sid) = get(params, "MessageSid").or_else(|| get(params, "SmsSid")) {
+                (Kind::Sms, sid)
+            } else if let Some(sid) = get(params, "CallSid") {
+                (Kind::Voice, sid)
+            } else {
+                return Err(RelayError::UnknownEvent);
+            };
         let from = get(params, "From").ok_or(RelayError::Missing("From"))?;
         let to = get(params, "To").ok_or(RelayError::Missing("To"))?;
         Ok(Inbound::Contact {
@@ -204,10 +207,7 @@ impl RelayProvider for Twilio {
             Answer::Refuse {
                 kind: Kind::Voice,
                 message,
-            } => format!(
-                "<Response><Say>{}</Say><Hangup/></Response>",
-                xml(message)
-            ),
+            } => format!("<Response><Say>{}</Say><Hangup/></Response>", xml(message)),
             Answer::Refuse {
                 kind: Kind::Sms,
                 message,

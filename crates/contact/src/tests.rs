@@ -53,7 +53,12 @@ fn facts() -> Facts<'static> {
 fn check(change: impl FnOnce(&mut Facts<'static>), expected: &[ReasonCode]) {
     let mut f = facts();
     change(&mut f);
-    let got: Vec<ReasonCode> = policy().assess(&f).refusals.iter().map(|r| r.code).collect();
+    let got: Vec<ReasonCode> = policy()
+        .assess(&f)
+        .refusals
+        .iter()
+        .map(|r| r.code)
+        .collect();
     assert_eq!(got, expected, "facts: {f:?}");
 }
 
@@ -100,7 +105,10 @@ fn each_legitimacy_reason_refuses() {
         },
         &[],
     );
-    check(|f| f.purpose = Purpose::CustomisationDetails, &[PurposeDoesNotFitOrder]);
+    check(
+        |f| f.purpose = Purpose::CustomisationDetails,
+        &[PurposeDoesNotFitOrder],
+    );
     check(
         |f| f.order.as_mut().unwrap().buyer_has_phone = false,
         &[BuyerPhoneMissing],
@@ -121,11 +129,20 @@ fn each_legitimacy_reason_refuses() {
         },
         &[],
     );
-    check(|f| f.seller_standing = SellerStanding::Removed, &[SellerRestricted]);
-    check(|f| f.seller_standing = SellerStanding::Suspended, &[SellerUnderReview]);
+    check(
+        |f| f.seller_standing = SellerStanding::Removed,
+        &[SellerRestricted],
+    );
+    check(
+        |f| f.seller_standing = SellerStanding::Suspended,
+        &[SellerUnderReview],
+    );
     check(|f| f.seller_standing = SellerStanding::Warned, &[]);
     check(|f| f.seller_has_phone = false, &[SellerPhoneMissing]);
-    check(|f| f.seller_messages_about_order = 0, &[MessageChannelNotTried]);
+    check(
+        |f| f.seller_messages_about_order = 0,
+        &[MessageChannelNotTried],
+    );
     check(
         |f| f.justification = "For better communication.",
         &[JustificationTooVague],
@@ -339,9 +356,17 @@ fn bad_documents_are_refused_with_a_reason() {
             "fits_when = [\"handmade\"]",
             "not a condition",
         ),
-        ("max_order_share = 0.5", "max_order_share = 1.5", "max_order_share"),
+        (
+            "max_order_share = 0.5",
+            "max_order_share = 1.5",
+            "max_order_share",
+        ),
         ("strike_weight = 3", "strike_weight = 0", "strike_weight"),
-        ("max_days = 14", "max_days = 14\nsurprise = 1", "unknown field"),
+        (
+            "max_days = 14",
+            "max_days = 14\nsurprise = 1",
+            "unknown field",
+        ),
     ];
     for (from, to, expect) in cases {
         assert!(BUILTIN.contains(from), "{from}");
@@ -390,7 +415,11 @@ fn twilio_signatures_match_the_published_vector() {
     assert!(t.verify(url, &params, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
     assert!(!t.verify(url, &params, "RSOYDt4T1cUTdK1PDd93/VVr8B8"));
     assert!(!t.verify(url, &params, "not base64 at all"));
-    assert!(!t.verify(&format!("{url}&x=1"), &params, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+    assert!(!t.verify(
+        &format!("{url}&x=1"),
+        &params,
+        "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    ));
     let mut tampered = params.clone();
     tampered[0].1 = "9999".into();
     assert!(!t.verify(url, &tampered, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
@@ -401,7 +430,9 @@ fn twilio_signatures_match_the_published_vector() {
 #[test]
 fn twilio_webhooks_parse() {
     let t = twilio();
-    let call = parse_form(b"CallSid=CA1&From=%2B14155550100&To=%2B14155550199&CallStatus=ringing&Direction=inbound");
+    let call = parse_form(
+        b"CallSid=CA1&From=%2B14155550100&To=%2B14155550199&CallStatus=ringing&Direction=inbound",
+    );
     assert_eq!(
         t.parse(&call),
         Ok(Inbound::Contact {

@@ -14,7 +14,9 @@
 
 use std::sync::Arc;
 
-use ::contact::{Assessment, Channel, ContactPolicy, ExtendError, Facts, OrderFacts, Purpose, SellerStanding};
+use ::contact::{
+    Assessment, Channel, ContactPolicy, ExtendError, Facts, OrderFacts, Purpose, SellerStanding,
+};
 use secrecy::SecretString;
 use security::DataKey;
 use store::contact::{Approval, ContactGrantRecord, ContactRequestRecord, RelayInteractionRecord};
@@ -326,15 +328,15 @@ impl Contacts {
         now: OffsetDateTime,
     ) -> Result<(ContactRequestRecord, Option<ContactGrantRecord>)> {
         self.expire_due(now).await?;
-        let request = self
-            .m
-            .store
-            .contact_request(id)
-            .await?
-            .ok_or_else(|| ContactError::NotFound {
-                what: "contact request",
-                id: id.to_string(),
-            })?;
+        let request =
+            self.m
+                .store
+                .contact_request(id)
+                .await?
+                .ok_or_else(|| ContactError::NotFound {
+                    what: "contact request",
+                    id: id.to_string(),
+                })?;
         let grant = match &request.grant_id {
             Some(g) => self.m.store.contact_grant(g).await?,
             None => None,

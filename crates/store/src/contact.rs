@@ -186,10 +186,7 @@ impl Store {
 
     /// Stores a new request (refused or pending) with its audit entries: `contact_request.refuse` or
     /// `contact_request.create`, and `contact_request.flag` when it carries review flags.
-    pub async fn insert_contact_request(
-        &self,
-        r: &ContactRequestRecord,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_contact_request(&self, r: &ContactRequestRecord) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(&format!(
             "INSERT INTO contact_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
@@ -455,7 +452,9 @@ impl Store {
                 "contact_grant.revoke",
                 &format!("contact_grant:{id}"),
             )
-            .with_details(serde_json::json!({"request_id": grant.request_id, "numbers_erased": true})),
+            .with_details(
+                serde_json::json!({"request_id": grant.request_id, "numbers_erased": true}),
+            ),
             now,
         )
         .await?;
@@ -577,9 +576,7 @@ impl Store {
             let req = self
                 .contact_request(&g.request_id)
                 .await?
-                .ok_or_else(|| {
-                    StoreError::Corrupt(format!("grant {} names no request", g.id))
-                })?;
+                .ok_or_else(|| StoreError::Corrupt(format!("grant {} names no request", g.id)))?;
             out.push((g, req));
         }
         Ok(out)

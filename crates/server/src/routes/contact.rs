@@ -47,12 +47,18 @@ impl From<ContactError> for ApiError {
 }
 
 /// The contact policy the configuration names: the file, or the built-in default.
-pub fn load_policy(config: &crate::config::ContactConfig) -> Result<contact::ContactPolicy, String> {
+pub fn load_policy(
+    config: &crate::config::ContactConfig,
+) -> Result<contact::ContactPolicy, String> {
     match &config.policy_file {
-        None => contact::ContactPolicy::builtin().map_err(|e| format!("the built-in contact policy: {e}")),
+        None => contact::ContactPolicy::builtin()
+            .map_err(|e| format!("the built-in contact policy: {e}")),
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                format!("could not read the contact policy file {}: {e}", path.display())
+                format!(
+                    "could not read the contact policy file {}: {e}",
+                    path.display()
+                )
             })?;
             contact::ContactPolicy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
         }
@@ -60,7 +66,10 @@ pub fn load_policy(config: &crate::config::ContactConfig) -> Result<contact::Con
 }
 
 /// Loads the configured contact policy and records it as the active one (audited when it changed).
-pub async fn activate_policy(state: &AppState, actor: &str) -> Result<messaging::Activation, ApiError> {
+pub async fn activate_policy(
+    state: &AppState,
+    actor: &str,
+) -> Result<messaging::Activation, ApiError> {
     let policy = load_policy(&state.config.contact)
         .map_err(|m| ApiError::new(ErrorCode::InvalidPolicy, m))?;
     Ok(state
@@ -78,7 +87,10 @@ pub async fn expire_periodically(state: AppState) {
         tick.tick().await;
         match state.contacts.expire_due(state.now()).await {
             Ok(ended) if !ended.is_empty() => {
-                tracing::info!(count = ended.len(), "contact grants expired; their numbers are erased")
+                tracing::info!(
+                    count = ended.len(),
+                    "contact grants expired; their numbers are erased"
+                )
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "contact grants could not be expired; retrying"),
@@ -247,7 +259,11 @@ pub struct ContactRequestOut {
 fn request_out(r: ContactRequestRecord, grant: Option<ContactGrantRecord>) -> ContactRequestOut {
     let purpose = contact::Purpose::parse(&r.purpose);
     let purpose_text = purpose.map(|p| p.plain_words()).unwrap_or("");
-    let channel_words = if r.channel == "sms" { "text you" } else { "call you" };
+    let channel_words = if r.channel == "sms" {
+        "text you"
+    } else {
+        "call you"
+    };
     ContactRequestOut {
         buyer_notice: format!(
             "The seller asks to {channel_words} {purpose_text}. In their words: \u{201c}{}\u{201d}. {DECLINE_NOTE}",

@@ -20,6 +20,9 @@ use tower::ServiceExt as _;
 
 use crate::support::Reply;
 
+/// kind, direction, outcome, refusal code, duration
+type Logged = (String, Option<String>, String, Option<String>, Option<i64>);
+
 const START: OffsetDateTime = datetime!(2026-11-10 09:00:00 UTC);
 const SECRET: &str = "twilio-auth-token-for-tests";
 const BASE: &str = "https://guard.example.com";
@@ -101,7 +104,12 @@ impl Env {
 
     async fn ok(&self, method: &str, path: &str, body: Value) -> Value {
         let r = self.call(method, path, Some(body)).await;
-        assert!(r.status.is_success(), "{method} {path}: {} {}", r.status, r.json);
+        assert!(
+            r.status.is_success(),
+            "{method} {path}: {} {}",
+            r.status,
+            r.json
+        );
         r.json
     }
 
@@ -123,7 +131,15 @@ impl Env {
         .await;
     }
 
-    async fn order(&self, id: &str, buyer: &str, seller: &str, listing: &str, status: &str, delivery: Option<&str>) {
+    async fn order(
+        &self,
+        id: &str,
+        buyer: &str,
+        seller: &str,
+        listing: &str,
+        status: &str,
+        delivery: Option<&str>,
+    ) {
         self.ok(
             "PUT",
             &format!("/v1/orders/{id}"),
@@ -136,8 +152,17 @@ impl Env {
     }
 
     /// An order and its conversation, in which the seller wrote once (the message channel tried).
-    async fn order_with_chat(&self, id: &str, buyer: &str, seller: &str, listing: &str, status: &str, delivery: Option<&str>) -> String {
-        self.order(id, buyer, seller, listing, status, delivery).await;
+    async fn order_with_chat(
+        &self,
+        id: &str,
+        buyer: &str,
+        seller: &str,
+        listing: &str,
+        status: &str,
+        delivery: Option<&str>,
+    ) -> String {
+        self.order(id, buyer, seller, listing, status, delivery)
+            .await;
         let c = self
             .ok(
                 "POST",
@@ -146,8 +171,12 @@ impl Env {
             )
             .await;
         let conversation = c["id"].as_str().unwrap().to_string();
-        self.say(&conversation, seller, "Hello, thank you for your order! It is ready.")
-            .await;
+        self.say(
+            &conversation,
+            seller,
+            "Hello, thank you for your order! It is ready.",
+        )
+        .await;
         conversation
     }
 
@@ -180,8 +209,10 @@ impl Env {
     /// A request on `o1` by `s1` with the good justification, answered pending.
     async fn pending(&self) -> String {
         let r = self
-            .request(json!({"order_id": "o1", "seller_id": "s1", "purpose": "delivery_scheduling",
-                            "justification": GOOD, "channel": "voice"}))
+            .request(
+                json!({"order_id": "o1", "seller_id": "s1", "purpose": "delivery_scheduling",
+                            "justification": GOOD, "channel": "voice"}),
+            )
             .await;
         assert_eq!(r["status"], "pending", "{r}");
         r["id"].as_str().unwrap().to_string()
@@ -210,7 +241,16 @@ impl Env {
     }
 
     /// The grant's row, as the database holds it.
-    async fn grant_row(&self, id: &str) -> (String, Option<String>, Option<String>, Option<String>, String) {
+    async fn grant_row(
+        &self,
+        id: &str,
+    ) -> (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    ) {
         let r = sqlx::query(
             "SELECT status, wrapped_key, buyer_phone_enc, seller_phone_enc, relay_number FROM contact_grants WHERE id = $1",
         )
@@ -246,7 +286,12 @@ impl Env {
     }
 
     /// Calls the relay webhook as the provider would: form-encoded, signed with `secret` over `url`.
-    async fn webhook_signed(&self, params: &[(&str, &str)], secret: &str, url: &str) -> (Reply, String) {
+    async fn webhook_signed(
+        &self,
+        params: &[(&str, &str)],
+        secret: &str,
+        url: &str,
+    ) -> (Reply, String) {
         let pairs: Vec<(String, String)> = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -260,7 +305,11 @@ impl Env {
             .await
     }
 
-    async fn webhook_with(&self, params: &[(&str, &str)], signature: Option<&str>) -> (Reply, String) {
+    async fn webhook_with(
+        &self,
+        params: &[(&str, &str)],
+        signature: Option<&str>,
+    ) -> (Reply, String) {
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(params.iter())
             .finish();
@@ -322,8 +371,15 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
     env.listing("ring", "s1", "jewellery", false, false).await;
     env.listing("chair", "s3", "furniture", true, false).await;
     env.listing("table", "s5", "furniture", true, false).await;
-    env.order_with_chat("o-closed", "b1", "s1", "sofa", "completed", Some("2026-10-01"))
-        .await;
+    env.order_with_chat(
+        "o-closed",
+        "b1",
+        "s1",
+        "sofa",
+        "completed",
+        Some("2026-10-01"),
+    )
+    .await;
     env.order("o-silent", "b1", "s1", "sofa", "paid", Some("2026-11-20"))
         .await;
     env.order_with_chat("o-nophone", "b3", "s1", "sofa", "paid", Some("2026-11-20"))
@@ -333,13 +389,18 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
     env.order_with_chat("o-s5", "b1", "s5", "table", "paid", Some("2026-11-20"))
         .await;
     for i in 0..6 {
-        env.order_with_chat(&format!("o-day-{i}"), "b1", "s1", "sofa", "paid", Some("2026-11-20"))
-            .await;
+        env.order_with_chat(
+            &format!("o-day-{i}"),
+            "b1",
+            "s1",
+            "sofa",
+            "paid",
+            Some("2026-11-20"),
+        )
+        .await;
     }
     env.set(START);
-    let req = |order: &str, seller: &str, purpose: &str, justification: &str| {
-        json!({"order_id": order, "seller_id": seller, "purpose": purpose, "justification": justification, "channel": "voice"})
-    };
+    let req = |order: &str, seller: &str, purpose: &str, justification: &str| json!({"order_id": order, "seller_id": seller, "purpose": purpose, "justification": justification, "channel": "voice"});
     let check = |body: Value, expected: &'static [&'static str]| {
         let env = &env;
         async move {
@@ -347,13 +408,21 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
             assert_eq!(codes(&r), expected, "{body} -> {r}");
             assert_eq!(
                 r["status"],
-                if expected.is_empty() { "pending" } else { "refused" }
+                if expected.is_empty() {
+                    "pending"
+                } else {
+                    "refused"
+                }
             );
             r
         }
     };
 
-    check(req("nope", "s1", "delivery_scheduling", GOOD), &["order_not_found"]).await;
+    check(
+        req("nope", "s1", "delivery_scheduling", GOOD),
+        &["order_not_found"],
+    )
+    .await;
     check(
         req("o1", "s2", "delivery_scheduling", GOOD),
         &["order_of_another_seller", "message_channel_not_tried"],
@@ -362,7 +431,11 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
     let mut wrong_buyer = req("o1", "s1", "delivery_scheduling", GOOD);
     wrong_buyer["buyer_id"] = json!("b9");
     check(wrong_buyer, &["order_of_another_buyer"]).await;
-    check(req("o-closed", "s1", "delivery_scheduling", GOOD), &["order_closed"]).await;
+    check(
+        req("o-closed", "s1", "delivery_scheduling", GOOD),
+        &["order_closed"],
+    )
+    .await;
     check(
         req("o1", "s1", "customisation_details", GOOD),
         &["purpose_does_not_fit_order"],
@@ -375,16 +448,29 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
     .await;
     env.set_status("s3", "restricted", Some(START + Duration::hours(20)))
         .await;
-    check(req("o-s3", "s3", "delivery_scheduling", GOOD), &["seller_restricted"]).await;
+    check(
+        req("o-s3", "s3", "delivery_scheduling", GOOD),
+        &["seller_restricted"],
+    )
+    .await;
     env.set_status("s3", "suspended", None).await;
-    check(req("o-s3", "s3", "delivery_scheduling", GOOD), &["seller_under_review"]).await;
+    check(
+        req("o-s3", "s3", "delivery_scheduling", GOOD),
+        &["seller_under_review"],
+    )
+    .await;
     check(
         req("o-silent", "s1", "delivery_scheduling", GOOD),
         &["message_channel_not_tried"],
     )
     .await;
     check(
-        req("o1", "s1", "delivery_scheduling", "For better communication."),
+        req(
+            "o1",
+            "s1",
+            "delivery_scheduling",
+            "For better communication.",
+        ),
         &["justification_too_vague"],
     )
     .await;
@@ -398,8 +484,16 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
         &["justification_unsafe"],
     )
     .await;
-    check(req("o-nophone", "s1", "delivery_scheduling", GOOD), &["buyer_phone_missing"]).await;
-    check(req("o-s5", "s5", "delivery_scheduling", GOOD), &["seller_phone_missing"]).await;
+    check(
+        req("o-nophone", "s1", "delivery_scheduling", GOOD),
+        &["buyer_phone_missing"],
+    )
+    .await;
+    check(
+        req("o-s5", "s5", "delivery_scheduling", GOOD),
+        &["seller_phone_missing"],
+    )
+    .await;
 
     // Five requests that reach buyers in a day are allowed (from the third, flagged for review); the sixth is not.
     for i in 0..5 {
@@ -411,20 +505,38 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
         let flagged = r["review_flags"].as_array().unwrap().len();
         assert_eq!(flagged, usize::from(i >= 2), "request {i}: {r}");
     }
-    check(req("o-day-5", "s1", "delivery_scheduling", GOOD), &["daily_limit_reached"]).await;
+    check(
+        req("o-day-5", "s1", "delivery_scheduling", GOOD),
+        &["daily_limit_reached"],
+    )
+    .await;
     // A second request for an order with one pending.
-    check(req("o-day-0", "s1", "delivery_scheduling", GOOD), &["daily_limit_reached", "request_already_open"])
-        .await;
+    check(
+        req("o-day-0", "s1", "delivery_scheduling", GOOD),
+        &["daily_limit_reached", "request_already_open"],
+    )
+    .await;
 
     // The share of orders with a request: s4 has 4 recent orders; requests on 2 pass, the third exceeds half.
     env.listing("desk", "s4", "furniture", true, false).await;
     for i in 0..4 {
-        env.order_with_chat(&format!("o-s4-{i}"), "b1", "s4", "desk", "paid", Some("2026-11-20"))
-            .await;
+        env.order_with_chat(
+            &format!("o-s4-{i}"),
+            "b1",
+            "s4",
+            "desk",
+            "paid",
+            Some("2026-11-20"),
+        )
+        .await;
     }
     check(req("o-s4-0", "s4", "delivery_scheduling", GOOD), &[]).await;
     check(req("o-s4-1", "s4", "delivery_scheduling", GOOD), &[]).await;
-    check(req("o-s4-2", "s4", "delivery_scheduling", GOOD), &["order_share_exceeded"]).await;
+    check(
+        req("o-s4-2", "s4", "delivery_scheduling", GOOD),
+        &["order_share_exceeded"],
+    )
+    .await;
 
     // Every reason at once: a refusal lists them all.
     check(
@@ -441,7 +553,13 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
 
     // Refusals are stored and audited like every request.
     let actions = env.audit_actions().await;
-    assert!(actions.iter().filter(|a| *a == "contact_request.refuse").count() >= 15);
+    assert!(
+        actions
+            .iter()
+            .filter(|a| *a == "contact_request.refuse")
+            .count()
+            >= 15
+    );
     let flags: Vec<String> = env
         .store
         .audit_events(0, 10_000)
@@ -468,19 +586,28 @@ async fn approval_grants_a_masked_number(db: &testkit::TestDb) {
     let conversation = env.conversation_of("o1").await;
     // Before a grant, a phone number in the conversation is redacted.
     let m = env
-        .say(&conversation, "s1", "My number is +1 415 555 0102 if the courier is late")
+        .say(
+            &conversation,
+            "s1",
+            "My number is +1 415 555 0102 if the courier is late",
+        )
         .await;
     assert_eq!(m["action"], "deliver_redacted", "{m}");
 
     let id = env.pending().await;
     // What the buyer is shown before deciding.
-    let r = env.call("GET", &format!("/v1/contact-requests/{id}"), None).await;
+    let r = env
+        .call("GET", &format!("/v1/contact-requests/{id}"), None)
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json["status"], "pending");
     assert_eq!(r.json["purpose_text"], "to schedule the delivery");
     assert_eq!(r.json["justification"], GOOD);
     let notice = r.json["buyer_notice"].as_str().unwrap();
-    assert!(notice.contains("Declining has no effect on your order"), "{notice}");
+    assert!(
+        notice.contains("Declining has no effect on your order"),
+        "{notice}"
+    );
     assert!(notice.contains(GOOD), "{notice}");
 
     let g = env.approve(&id).await;
@@ -499,7 +626,10 @@ async fn approval_grants_a_masked_number(db: &testkit::TestDb) {
     assert_eq!(first["status"], "active");
     // No answer shows a real number.
     for text in [g.to_string(), listed.json.to_string()] {
-        assert!(!text.contains("4155550101") && !text.contains("4155550102"), "{text}");
+        assert!(
+            !text.contains("4155550101") && !text.contains("4155550102"),
+            "{text}"
+        );
     }
     // The row holds the numbers only encrypted.
     let (status, key, buyer, seller, relay) = env.grant_row(grant_id).await;
@@ -512,10 +642,19 @@ async fn approval_grants_a_masked_number(db: &testkit::TestDb) {
 
     // While the grant is active, the two parties' numbers are not redacted in their conversation.
     let m = env
-        .say(&conversation, "s1", "My number is +1 415 555 0102 if the courier is late")
+        .say(
+            &conversation,
+            "s1",
+            "My number is +1 415 555 0102 if the courier is late",
+        )
         .await;
     assert_eq!(m["action"], "deliver", "{m}");
-    assert!(m["delivered_text"].as_str().unwrap().contains("+1 415 555 0102"));
+    assert!(
+        m["delivered_text"]
+            .as_str()
+            .unwrap()
+            .contains("+1 415 555 0102")
+    );
 
     // A second buyer–seller pair gets the same number only when neither party holds it: s1 holds POOL[0].
     env.user("b2", "buyer", Some("+14155550111")).await;
@@ -526,13 +665,20 @@ async fn approval_grants_a_masked_number(db: &testkit::TestDb) {
         .await;
     let r2id = r2["id"].as_str().unwrap();
     let g2 = env
-        .call("POST", &format!("/v1/contact-requests/{r2id}/decision"), Some(json!({"buyer_id": "b2", "decision": "approve"})))
+        .call(
+            "POST",
+            &format!("/v1/contact-requests/{r2id}/decision"),
+            Some(json!({"buyer_id": "b2", "decision": "approve"})),
+        )
         .await;
     assert_eq!(g2.json["relay_number"], POOL[1], "{}", g2.json);
 
     let actions = env.audit_actions().await;
     for a in ["contact_request.create", "contact_grant.create"] {
-        assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
+        assert!(
+            actions.iter().any(|x| x == a),
+            "{a} missing from {actions:?}"
+        );
     }
     assert!(env.store.verify_audit_chain().await.unwrap().is_intact());
 }
@@ -563,15 +709,25 @@ async fn decline_and_decisions_only_by_the_buyer(db: &testkit::TestDb) {
     assert!(r.json.get("relay_number").is_none());
     let r = decide("b1", "approve").await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "conflict"));
-    let view = env.call("GET", &format!("/v1/contact-requests/{id}"), None).await;
+    let view = env
+        .call("GET", &format!("/v1/contact-requests/{id}"), None)
+        .await;
     assert_eq!(view.json["status"], "declined");
     assert!(view.json["grant"].is_null());
     assert_eq!(
-        env.count("SELECT COUNT(*) FROM contact_grants WHERE request_id = $1", &id)
-            .await,
+        env.count(
+            "SELECT COUNT(*) FROM contact_grants WHERE request_id = $1",
+            &id
+        )
+        .await,
         0
     );
-    assert!(env.audit_actions().await.iter().any(|a| a == "contact_request.decline"));
+    assert!(
+        env.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "contact_request.decline")
+    );
 }
 
 async fn revocation_erases_the_numbers(db: &testkit::TestDb) {
@@ -580,12 +736,20 @@ async fn revocation_erases_the_numbers(db: &testkit::TestDb) {
     let g = env.approve(&id).await;
     let grant = g["id"].as_str().unwrap().to_string();
     let r = env
-        .call("POST", &format!("/v1/contact-grants/{grant}/revoke"), Some(json!({"buyer_id": "s1"})))
+        .call(
+            "POST",
+            &format!("/v1/contact-grants/{grant}/revoke"),
+            Some(json!({"buyer_id": "s1"})),
+        )
         .await;
     assert_eq!((r.status.as_u16(), r.code()), (404, "not_found"));
     env.advance(Duration::hours(2));
     let r = env
-        .call("POST", &format!("/v1/contact-grants/{grant}/revoke"), Some(json!({"buyer_id": "b1"})))
+        .call(
+            "POST",
+            &format!("/v1/contact-grants/{grant}/revoke"),
+            Some(json!({"buyer_id": "b1"})),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert_eq!(r.json["status"], "revoked");
@@ -593,27 +757,48 @@ async fn revocation_erases_the_numbers(db: &testkit::TestDb) {
     assert_eq!(status, "revoked");
     assert_eq!((key, buyer, seller), (None, None, None));
     assert_eq!(
-        env.count("SELECT COUNT(*) FROM relay_leases WHERE grant_id = $1", &grant)
-            .await,
+        env.count(
+            "SELECT COUNT(*) FROM relay_leases WHERE grant_id = $1",
+            &grant
+        )
+        .await,
         0
     );
-    let view = env.call("GET", &format!("/v1/contact-requests/{id}"), None).await;
+    let view = env
+        .call("GET", &format!("/v1/contact-requests/{id}"), None)
+        .await;
     assert_eq!(view.json["status"], "revoked");
     // The relay no longer connects the seller.
     let (reply, twiml) = env
-        .webhook(&[("CallSid", "CA-after"), ("From", SELLER_PHONE), ("To", POOL[0])])
+        .webhook(&[
+            ("CallSid", "CA-after"),
+            ("From", SELLER_PHONE),
+            ("To", POOL[0]),
+        ])
         .await;
     assert_eq!(reply.status, 200);
-    assert!(twiml.contains("<Hangup/>") && !twiml.contains("<Dial"), "{twiml}");
+    assert!(
+        twiml.contains("<Hangup/>") && !twiml.contains("<Dial"),
+        "{twiml}"
+    );
     let r = env
-        .call("POST", &format!("/v1/contact-grants/{grant}/revoke"), Some(json!({"buyer_id": "b1"})))
+        .call(
+            "POST",
+            &format!("/v1/contact-grants/{grant}/revoke"),
+            Some(json!({"buyer_id": "b1"})),
+        )
         .await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "conflict"));
     // Numbers are redacted in the conversation again.
     let conversation = env.conversation_of("o1").await;
     let m = env.say(&conversation, "s1", "Call +1 415 555 0102").await;
     assert_eq!(m["action"], "deliver_redacted");
-    assert!(env.audit_actions().await.iter().any(|a| a == "contact_grant.revoke"));
+    assert!(
+        env.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "contact_grant.revoke")
+    );
 }
 
 async fn expiry_erases_the_numbers(db: &testkit::TestDb) {
@@ -652,7 +837,11 @@ async fn expiry_erases_the_numbers(db: &testkit::TestDb) {
     assert!(key.is_some());
     env.set(datetime!(2026-11-24 00:00:00 UTC));
     let listed = env.call("GET", "/v1/users/b1/contact-grants", None).await;
-    assert_eq!(listed.json["grants"][0]["status"], "expired", "{}", listed.json);
+    assert_eq!(
+        listed.json["grants"][0]["status"], "expired",
+        "{}",
+        listed.json
+    );
     // The row: the key and both encrypted numbers are gone.
     let (status, key, buyer, seller, relay) = env.grant_row(&grant).await;
     assert_eq!(status, "expired");
@@ -668,15 +857,25 @@ async fn expiry_erases_the_numbers(db: &testkit::TestDb) {
     .unwrap();
     assert!(!row_text.contains("4155550"), "{row_text}");
     assert_eq!(
-        env.count("SELECT COUNT(*) FROM relay_leases WHERE grant_id = $1", &grant)
-            .await,
+        env.count(
+            "SELECT COUNT(*) FROM relay_leases WHERE grant_id = $1",
+            &grant
+        )
+        .await,
         0
     );
-    let view = env.call("GET", &format!("/v1/contact-requests/{id}"), None).await;
+    let view = env
+        .call("GET", &format!("/v1/contact-requests/{id}"), None)
+        .await;
     assert_eq!(view.json["status"], "expired");
     let r = extend("b1", 24).await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "conflict"));
-    assert!(env.audit_actions().await.iter().any(|a| a == "contact_grant.expire"));
+    assert!(
+        env.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "contact_grant.expire")
+    );
     // The number can be leased again.
     env.order_with_chat("o3", "b1", "s1", "sofa", "paid", Some("2026-11-30"))
         .await;
@@ -694,17 +893,31 @@ async fn relay_routes_only_through_an_active_grant(db: &testkit::TestDb) {
         .webhook(&[("CallSid", "CA0"), ("From", SELLER_PHONE), ("To", POOL[0])])
         .await;
     assert_eq!(reply.status, 200);
-    assert!(twiml.contains("<Say>") && twiml.contains("<Hangup/>") && !twiml.contains("<Dial"), "{twiml}");
+    assert!(
+        twiml.contains("<Say>") && twiml.contains("<Hangup/>") && !twiml.contains("<Dial"),
+        "{twiml}"
+    );
 
     let id = env.pending().await;
     let g = env.approve(&id).await;
     let grant = g["id"].as_str().unwrap().to_string();
     // The seller calls the relay number: connected to the buyer, the relay number shown as the caller.
     let (reply, twiml) = env
-        .webhook(&[("CallSid", "CA1"), ("From", SELLER_PHONE), ("To", POOL[0]), ("CallStatus", "ringing"), ("Direction", "inbound")])
+        .webhook(&[
+            ("CallSid", "CA1"),
+            ("From", SELLER_PHONE),
+            ("To", POOL[0]),
+            ("CallStatus", "ringing"),
+            ("Direction", "inbound"),
+        ])
         .await;
     assert_eq!(reply.status, 200);
-    assert!(reply.headers["content-type"].to_str().unwrap().starts_with("text/xml"));
+    assert!(
+        reply.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
     assert!(
         twiml.contains(&format!(
             "<Dial callerId=\"{}\" action=\"{BASE}/v1/relay/inbound\" method=\"POST\"><Number>{BUYER_PHONE}</Number></Dial>",
@@ -714,7 +927,11 @@ async fn relay_routes_only_through_an_active_grant(db: &testkit::TestDb) {
     );
     // The call ends: its duration is logged.
     let (reply, twiml) = env
-        .webhook(&[("CallSid", "CA1"), ("DialCallStatus", "completed"), ("DialCallDuration", "42")])
+        .webhook(&[
+            ("CallSid", "CA1"),
+            ("DialCallStatus", "completed"),
+            ("DialCallDuration", "42"),
+        ])
         .await;
     assert_eq!(reply.status, 200);
     assert!(twiml.ends_with("<Response/>"), "{twiml}");
@@ -722,10 +939,17 @@ async fn relay_routes_only_through_an_active_grant(db: &testkit::TestDb) {
     let (_, twiml) = env
         .webhook(&[("CallSid", "CA2"), ("From", BUYER_PHONE), ("To", POOL[0])])
         .await;
-    assert!(twiml.contains(&format!("<Number>{SELLER_PHONE}</Number>")), "{twiml}");
+    assert!(
+        twiml.contains(&format!("<Number>{SELLER_PHONE}</Number>")),
+        "{twiml}"
+    );
     // Someone else calling the relay number, or a party calling another pool number: refused.
     let (_, twiml) = env
-        .webhook(&[("CallSid", "CA3"), ("From", "+14155550999"), ("To", POOL[0])])
+        .webhook(&[
+            ("CallSid", "CA3"),
+            ("From", "+14155550999"),
+            ("To", POOL[0]),
+        ])
         .await;
     assert!(!twiml.contains("<Dial"), "{twiml}");
     let (_, twiml) = env
@@ -734,29 +958,69 @@ async fn relay_routes_only_through_an_active_grant(db: &testkit::TestDb) {
     assert!(!twiml.contains("<Dial"), "{twiml}");
     // A text on a voice grant: refused with a text.
     let (_, twiml) = env
-        .webhook(&[("MessageSid", "SM1"), ("From", SELLER_PHONE), ("To", POOL[0]), ("Body", "hello")])
+        .webhook(&[
+            ("MessageSid", "SM1"),
+            ("From", SELLER_PHONE),
+            ("To", POOL[0]),
+            ("Body", "hello"),
+        ])
         .await;
-    assert!(twiml.contains("<Message>This number cannot deliver"), "{twiml}");
+    assert!(
+        twiml.contains("<Message>This number cannot deliver"),
+        "{twiml}"
+    );
 
     // The log: time, direction, kind, outcome and duration; never content or the caller's number.
     let log = env.store.relay_interactions(&grant).await.unwrap();
-    let summary: Vec<(String, Option<String>, String, Option<String>, Option<i64>)> = log
+    let summary: Vec<Logged> = log
         .iter()
-        .map(|i| (i.kind.clone(), i.direction.clone(), i.outcome.clone(), i.refusal_code.clone(), i.duration_secs))
+        .map(|i| {
+            (
+                i.kind.clone(),
+                i.direction.clone(),
+                i.outcome.clone(),
+                i.refusal_code.clone(),
+                i.duration_secs,
+            )
+        })
         .collect();
     assert_eq!(
         summary,
         vec![
-            ("voice".into(), Some("seller_to_buyer".into()), "connected".into(), None, Some(42)),
-            ("voice".into(), Some("buyer_to_seller".into()), "connected".into(), None, None),
-            ("sms".into(), Some("seller_to_buyer".into()), "refused".into(), Some("channel_not_granted".into()), None),
+            (
+                "voice".into(),
+                Some("seller_to_buyer".into()),
+                "connected".into(),
+                None,
+                Some(42)
+            ),
+            (
+                "voice".into(),
+                Some("buyer_to_seller".into()),
+                "connected".into(),
+                None,
+                None
+            ),
+            (
+                "sms".into(),
+                Some("seller_to_buyer".into()),
+                "refused".into(),
+                Some("channel_not_granted".into()),
+                None
+            ),
         ]
     );
     let refused_elsewhere = env.store.relay_interactions_on(POOL[1]).await.unwrap();
     assert_eq!(refused_elsewhere.len(), 1);
-    assert_eq!(refused_elsewhere[0].refusal_code.as_deref(), Some("no_active_grant"));
+    assert_eq!(
+        refused_elsewhere[0].refusal_code.as_deref(),
+        Some("no_active_grant")
+    );
     let all: i64 = env
-        .count("SELECT COUNT(*) FROM relay_interactions WHERE relay_number <> $1", "")
+        .count(
+            "SELECT COUNT(*) FROM relay_interactions WHERE relay_number <> $1",
+            "",
+        )
         .await;
     assert_eq!(all, 6);
 
@@ -769,18 +1033,30 @@ async fn relay_routes_only_through_an_active_grant(db: &testkit::TestDb) {
         .await;
     let rid = r["id"].as_str().unwrap();
     let g2 = env
-        .call("POST", &format!("/v1/contact-requests/{rid}/decision"), Some(json!({"buyer_id": "b2", "decision": "approve"})))
+        .call(
+            "POST",
+            &format!("/v1/contact-requests/{rid}/decision"),
+            Some(json!({"buyer_id": "b2", "decision": "approve"})),
+        )
         .await;
     let relay2 = g2.json["relay_number"].as_str().unwrap().to_string();
     let (_, twiml) = env
-        .webhook(&[("MessageSid", "SM2"), ("From", "+14155550111"), ("To", &relay2), ("Body", "Tuesday 9-11 works <ok>")])
+        .webhook(&[
+            ("MessageSid", "SM2"),
+            ("From", "+14155550111"),
+            ("To", &relay2),
+            ("Body", "Tuesday 9-11 works <ok>"),
+        ])
         .await;
     assert!(
         twiml.contains(&format!("<Message to=\"{SELLER_PHONE}\" from=\"{relay2}\">Tuesday 9-11 works &lt;ok&gt;</Message>")),
         "{twiml}"
     );
     let texts: i64 = env
-        .count("SELECT COUNT(*) FROM relay_interactions WHERE provider_ref = $1", "SM2")
+        .count(
+            "SELECT COUNT(*) FROM relay_interactions WHERE provider_ref = $1",
+            "SM2",
+        )
         .await;
     assert_eq!(texts, 1);
 }
@@ -805,17 +1081,24 @@ async fn forged_webhooks_are_refused(db: &testkit::TestDb) {
     let (r, _) = env.webhook_with(&call, Some("AAAA")).await;
     assert_eq!((r.status.as_u16(), r.code()), (403, "invalid_signature"));
     // A genuine signature over other parameters (the caller changed).
-    let pairs: Vec<(String, String)> = [("CallSid", "CA1"), ("From", "+14155550999"), ("To", POOL[0])]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let pairs: Vec<(String, String)> = [
+        ("CallSid", "CA1"),
+        ("From", "+14155550999"),
+        ("To", POOL[0]),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     let other_sig = Twilio::new(SecretString::from(SECRET)).sign(&url, &pairs);
     let (r, _) = env.webhook_with(&call, Some(&other_sig)).await;
     assert_eq!((r.status.as_u16(), r.code()), (403, "invalid_signature"));
     // Nothing was routed or logged.
     assert_eq!(
-        env.count("SELECT COUNT(*) FROM relay_interactions WHERE relay_number = $1", POOL[0])
-            .await,
+        env.count(
+            "SELECT COUNT(*) FROM relay_interactions WHERE relay_number = $1",
+            POOL[0]
+        )
+        .await,
         0
     );
     // The genuine request goes through.
@@ -831,12 +1114,19 @@ async fn pressure_is_recorded_against_the_request(db: &testkit::TestDb) {
     // Without a contact request, it is only what the communication policy says it is.
     let before = env.say(&conversation, "s1", PRESSURE).await;
     assert!(
-        before["findings"].as_array().unwrap().iter().any(|f| f["category"] == "contact.request"),
+        before["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["category"] == "contact.request"),
         "{before}"
     );
     assert_eq!(
-        env.count("SELECT COUNT(*) FROM contact_violations WHERE user_id = $1", "s1")
-            .await,
+        env.count(
+            "SELECT COUNT(*) FROM contact_violations WHERE user_id = $1",
+            "s1"
+        )
+        .await,
         0
     );
     // While a request is pending, and after the buyer declined it, it is recorded against the request.
@@ -852,10 +1142,20 @@ async fn pressure_is_recorded_against_the_request(db: &testkit::TestDb) {
         Some(json!({"buyer_id": "b1", "decision": "decline"})),
     )
     .await;
-    let m = env.say(&conversation, "s1", "I won't ship the sofa until you give me your phone number").await;
+    let m = env
+        .say(
+            &conversation,
+            "s1",
+            "I won't ship the sofa until you give me your phone number",
+        )
+        .await;
     let violations = env.store.contact_violations(&id).await.unwrap();
     assert_eq!(violations.len(), 2, "{m}");
-    assert!(violations.iter().all(|v| v.kind == "pressure" && v.user_id == "s1"));
+    assert!(
+        violations
+            .iter()
+            .all(|v| v.kind == "pressure" && v.user_id == "s1")
+    );
     assert_eq!(violations[1].message_id, m["id"].as_str().unwrap());
     // Each counts as a strike naming the request, of at least the contact policy's weight.
     let strikes = env.store.strikes("s1").await.unwrap();
@@ -866,15 +1166,22 @@ async fn pressure_is_recorded_against_the_request(db: &testkit::TestDb) {
     assert_eq!(on_request.len(), 2);
     assert!(on_request.iter().all(|s| s.weight >= 3));
     assert_eq!(
-        violations.iter().map(|v| v.strike_id.clone().unwrap()).collect::<Vec<_>>(),
+        violations
+            .iter()
+            .map(|v| v.strike_id.clone().unwrap())
+            .collect::<Vec<_>>(),
         on_request.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
     );
     // The buyer's messages never count.
-    env.say(&conversation, "b1", "Can you give me your number?").await;
+    env.say(&conversation, "b1", "Can you give me your number?")
+        .await;
     assert_eq!(env.store.contact_violations(&id).await.unwrap().len(), 2);
     let actions = env.audit_actions().await;
     assert_eq!(
-        actions.iter().filter(|a| *a == "contact_request.violation").count(),
+        actions
+            .iter()
+            .filter(|a| *a == "contact_request.violation")
+            .count(),
         2
     );
 }
