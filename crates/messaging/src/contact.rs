@@ -19,7 +19,10 @@ use ::contact::{
 };
 use secrecy::SecretString;
 use security::DataKey;
-use store::contact::{Approval, ContactGrantRecord, ContactRequestRecord, RelayInteractionRecord};
+use store::contact::{
+    Approval, ContactGrantRecord, ContactRequestRecord, ContactViolationRecord,
+    RelayInteractionRecord,
+};
 use store::{StoreError, format_time};
 use time::{Duration, OffsetDateTime};
 
@@ -321,12 +324,16 @@ impl Contacts {
         })
     }
 
-    /// A request and its grant, if any (expired grants are ended first).
+    /// A request, its grant if any (expired grants are ended first), and the pressure recorded against it.
     pub async fn request_view(
         &self,
         id: &str,
         now: OffsetDateTime,
-    ) -> Result<(ContactRequestRecord, Option<ContactGrantRecord>)> {
+    ) -> Result<(
+        ContactRequestRecord,
+        Option<ContactGrantRecord>,
+        Vec<ContactViolationRecord>,
+    )> {
         self.expire_due(now).await?;
         let request =
             self.m
@@ -341,7 +348,8 @@ impl Contacts {
             Some(g) => self.m.store.contact_grant(g).await?,
             None => None,
         };
-        Ok((request, grant))
+        let violations = self.m.store.contact_violations(&request.id).await?;
+        Ok((request, grant, violations))
     }
 
     /// The buyer approves or declines a pending request. Approval creates the grant: a relay number from the pool

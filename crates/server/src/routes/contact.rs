@@ -254,9 +254,24 @@ pub struct ContactRequestOut {
     pub created_at: String,
     pub decided_at: Option<String>,
     pub grant: Option<GrantOut>,
+    /// The seller's messages that pressured the buyer about this request (each added a strike).
+    pub violations: Vec<ViolationOut>,
 }
 
-fn request_out(r: ContactRequestRecord, grant: Option<ContactGrantRecord>) -> ContactRequestOut {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ViolationOut {
+    /// `pressure`.
+    pub kind: String,
+    pub message_id: String,
+    pub strike_id: Option<String>,
+    pub at: String,
+}
+
+fn request_out(
+    r: ContactRequestRecord,
+    grant: Option<ContactGrantRecord>,
+    violations: Vec<store::contact::ContactViolationRecord>,
+) -> ContactRequestOut {
     let purpose = contact::Purpose::parse(&r.purpose);
     let purpose_text = purpose.map(|p| p.plain_words()).unwrap_or("");
     let channel_words = if r.channel == "sms" {
@@ -284,6 +299,15 @@ fn request_out(r: ContactRequestRecord, grant: Option<ContactGrantRecord>) -> Co
         created_at: store::format_time(r.created_at),
         decided_at: r.decided_at.map(store::format_time),
         grant: grant.map(GrantOut::from),
+        violations: violations
+            .into_iter()
+            .map(|v| ViolationOut {
+                kind: v.kind,
+                message_id: v.message_id,
+                strike_id: v.strike_id,
+                at: store::format_time(v.created_at),
+            })
+            .collect(),
     }
 }
 
@@ -309,8 +333,8 @@ pub async fn read_request(
     Path(id): Path<String>,
 ) -> Result<Json<ContactRequestOut>, ApiError> {
     caller.require(Scope::Contact)?;
-    let (r, g) = state.contacts.request_view(&id, state.now()).await?;
-    Ok(Json(request_out(r, g)))
+    let (r, g, v) = state.contacts.request_view(&id, state.now()).await?;
+    Ok(Json(request_out(r, g, v)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -32,6 +32,7 @@ const SELLER_PHONE: &str = "+14155550102";
 const GOOD: &str = "The sofa is 2.4 m long: the courier must agree a two-hour delivery slot with you and check the stairwell width";
 
 struct Env {
+    state: AppState,
     router: axum::Router,
     store: Store,
     pool: sqlx::AnyPool,
@@ -68,7 +69,8 @@ impl Env {
             .await
             .unwrap();
         let env = Env {
-            router: server::app(state),
+            router: server::app(state.clone()),
+            state,
             store,
             pool,
             now,
@@ -357,7 +359,32 @@ testkit::on_both_backends!(
     relay_routes_only_through_an_active_grant,
     forged_webhooks_are_refused,
     pressure_is_recorded_against_the_request,
+    the_periodic_task_expires_grants_unread,
 );
+
+async fn the_periodic_task_expires_grants_unread(db: &testkit::TestDb) {
+    let env = Env::new(db).await;
+    let id = env.pending().await;
+    let g = env.approve(&id).await;
+    let grant = g["id"].as_str().unwrap().to_string();
+    env.set(datetime!(2026-11-23 00:00:01 UTC));
+    // Nothing reads the grant: the task `serve` runs ends it (its first tick is immediate).
+    let task = tokio::spawn(server::routes::contact::expire_periodically(
+        env.state.clone(),
+    ));
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = env.grant_row(&grant).await.0;
+        if status == "expired" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    task.abort();
+    assert_eq!(status, "expired");
+    let (_, key, buyer, seller, _) = env.grant_row(&grant).await;
+    assert_eq!((key, buyer, seller), (None, None, None));
+}
 
 async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
     let env = Env::new(db).await;
@@ -1172,6 +1199,16 @@ async fn pressure_is_recorded_against_the_request(db: &testkit::TestDb) {
             .collect::<Vec<_>>(),
         on_request.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
     );
+    let view = env
+        .call("GET", &format!("/v1/contact-requests/{id}"), None)
+        .await;
+    assert_eq!(
+        view.json["violations"].as_array().unwrap().len(),
+        2,
+        "{}",
+        view.json
+    );
+    assert_eq!(view.json["violations"][1]["message_id"], m["id"]);
     // The buyer's messages never count.
     env.say(&conversation, "b1", "Can you give me your number?")
         .await;
