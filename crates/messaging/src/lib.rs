@@ -8,6 +8,7 @@
 //! The active policy sits behind a lock so it can be replaced without a restart ([`Messaging::activate`]); each
 //! send takes the policy once and records its version with the decision.
 
+pub mod contact;
 mod money;
 mod parties;
 mod views;
@@ -89,6 +90,9 @@ pub struct Messaging {
     store: Store,
     screener: Arc<screen::Screener>,
     policy: Arc<RwLock<Arc<Policy>>>,
+    /// The active contact policy: it says which seller messages pressure a buyer for a phone contact. `None` only
+    /// if the built-in one failed to parse (a unit test guards against that).
+    contact_policy: Arc<RwLock<Option<Arc<::contact::ContactPolicy>>>>,
     /// SQLite lets one writer in at a time; queueing the senders here (in arrival order) is much kinder to latency
     /// than SQLite's busy handler, which sleeps in growing steps. `None` on PostgreSQL.
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
@@ -148,6 +152,9 @@ impl Messaging {
             store,
             screener,
             policy: Arc::new(RwLock::new(Arc::new(policy))),
+            contact_policy: Arc::new(RwLock::new(
+                ::contact::ContactPolicy::builtin().ok().map(Arc::new),
+            )),
             write_gate,
             cases: Arc::new(cases::CasePolicy::builtin()),
         }
@@ -163,6 +170,62 @@ impl Messaging {
             Ok(p) => Arc::clone(&p),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
+    }
+
+    /// The active contact policy.
+    pub fn contact_policy(&self) -> Option<Arc<::contact::ContactPolicy>> {
+        match self.contact_policy.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts `policy` in force as the contact policy without recording it (at start-up, before the store is
+    /// written to; `serve` then records it with [`Messaging::activate_contact_policy`]).
+    pub fn use_contact_policy(&self, policy: ::contact::ContactPolicy) {
+        match self.contact_policy.write() {
+            Ok(mut p) => *p = Some(Arc::new(policy)),
+            Err(poisoned) => *poisoned.into_inner() = Some(Arc::new(policy)),
+        }
+    }
+
+    /// Records `policy` as the active contact policy (audited as `policy.activate`, kind `contact`) and puts it in
+    /// force for the next request and message.
+    pub async fn activate_contact_policy(
+        &self,
+        policy: ::contact::ContactPolicy,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<Activation> {
+        let previous_version = self
+            .contact_policy()
+            .map(|p| p.version.clone())
+            .unwrap_or_default();
+        let (_, changed) = self
+            .store
+            .activate_policy_version(
+                "contact",
+                &policy.version,
+                &policy.source,
+                &policy.content_sha256(),
+                actor,
+                now,
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(m) => MessagingError::Conflict(m),
+                other => other.into(),
+            })?;
+        let version = policy.version.clone();
+        match self.contact_policy.write() {
+            Ok(mut p) => *p = Some(Arc::new(policy)),
+            Err(poisoned) => *poisoned.into_inner() = Some(Arc::new(policy)),
+        }
+        Ok(Activation {
+            previous_version,
+            version,
+            changed,
+        })
     }
 
     /// Records `policy` as the active communication policy (audited) and puts it in force for the next message.
@@ -428,10 +491,36 @@ impl Messaging {
             idempotency_key: req.idempotency_key.clone(),
             created_at: now,
         };
-        let strike = decision.strike.map(|s| NewStrike {
+        let mut strike = decision.strike.map(|s| NewStrike {
             category: s.category.as_str().to_string(),
             weight: i64::from(s.weight),
+            contact_request_id: None,
         });
+        // A seller pressing the buyer for a phone contact while a request is waiting for (or was refused by) the
+        // buyer: recorded against the request, with a strike of at least the contact policy's weight.
+        if role == Role::Seller
+            && grant == ContactGrant::Absent
+            && let Some(cp) = self.contact_policy()
+            && cp.is_pressure(&screening.categories())
+            && let Some(request) = self
+                .store
+                .contact_request_open_to_pressure(&conversation.buyer_id, &conversation.seller_id)
+                .await?
+        {
+            let weight = i64::from(cp.pressure.strike_weight);
+            strike = Some(match strike {
+                Some(s) => NewStrike {
+                    weight: s.weight.max(weight),
+                    contact_request_id: Some(request.id),
+                    ..s
+                },
+                None => NewStrike {
+                    category: screen::Category::ContactRequest.as_str().to_string(),
+                    weight,
+                    contact_request_id: Some(request.id),
+                },
+            });
+        }
         let window_start = now - policy.strikes.window;
         let message_id = message.id.clone();
         let hold_case = (decision.action == Action::Hold).then(|| {

@@ -81,10 +81,11 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The scope each route needs, read from the OpenAPI document's `security` requirements (the same annotations
-/// that document the route), keyed by method and path template.
+/// The scopes each route accepts (any one of them will do; the handler decides what each allows), read from the
+/// OpenAPI document's `security` requirements, the same annotations that document the route, keyed by method and
+/// path template.
 #[derive(Debug, Clone, Default)]
-pub struct RouteScopes(Arc<std::collections::HashMap<(String, String), Scope>>);
+pub struct RouteScopes(Arc<std::collections::HashMap<(String, String), Vec<Scope>>>);
 
 impl RouteScopes {
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> RouteScopes {
@@ -95,11 +96,16 @@ impl RouteScopes {
         let paths = value["paths"].as_object().cloned().unwrap_or_default();
         for (path, item) in paths {
             for (method, op) in item.as_object().cloned().unwrap_or_default() {
-                if let Some(scope) = op["security"][0]["api_key"][0]
-                    .as_str()
-                    .and_then(|s| Scope::parse(s).ok())
-                {
-                    map.insert((method.to_uppercase(), path.clone()), scope);
+                let scopes: Vec<Scope> = op["security"][0]["api_key"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|s| s.as_str().and_then(|s| Scope::parse(s).ok()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !scopes.is_empty() {
+                    map.insert((method.to_uppercase(), path.clone()), scopes);
                 }
             }
         }
@@ -109,7 +115,7 @@ impl RouteScopes {
 
 /// Route middleware: a route that needs a scope authenticates the caller and checks the scope before anything
 /// else reads the request (its body included), so a caller without the scope learns nothing about the route's
-/// input. The handlers still check too.
+/// input. The handlers still check what each scope allows.
 pub async fn require_route_scope(
     axum::extract::State((state, scopes)): axum::extract::State<(AppState, RouteScopes)>,
     matched: Option<axum::extract::MatchedPath>,
@@ -124,9 +130,9 @@ pub async fn require_route_scope(
                 request.method().as_str().to_string(),
                 m.as_str().to_string(),
             ))
-            .copied()
+            .cloned()
     });
-    let Some(scope) = needed else {
+    let Some(needed) = needed else {
         return next.run(request).await;
     };
     let (mut parts, body) = request.into_parts();
@@ -134,7 +140,10 @@ pub async fn require_route_scope(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    if let Err(e) = caller.require(scope) {
+    if !needed.iter().any(|s| caller.key.allows(*s))
+        && let Some(first) = needed.first()
+        && let Err(e) = caller.require(*first)
+    {
         return e.into_response();
     }
     parts.extensions.insert(caller);

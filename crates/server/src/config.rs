@@ -27,6 +27,51 @@ pub struct Config {
     pub messaging: MessagingConfig,
     /// Reports and investigation cases: where the case policy comes from.
     pub cases: CasesConfig,
+    /// Phone-contact requests: the contact policy, the relay number pool and the relay provider's webhook.
+    pub contact: ContactConfig,
+}
+
+/// The relay provider whose webhook and response formats the relay endpoint speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelayProviderKind {
+    /// Twilio-style form webhooks signed with `X-Twilio-Signature`, answered with TwiML.
+    Twilio,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactConfig {
+    /// A contact policy TOML file (purposes, legitimacy rules, limits, grant expiry, pressure); the built-in
+    /// default when absent. Read at start-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_file: Option<std::path::PathBuf>,
+    /// The masked relay numbers (E.164, e.g. `+14155550100`) grants are given from. Empty: approvals answer 503
+    /// `not_configured`.
+    pub relay_numbers: Vec<String>,
+    pub relay_provider: RelayProviderKind,
+    /// The secret the provider signs its webhooks with (Twilio: the account's auth token). Without it the relay
+    /// webhook answers 503 `not_configured`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay_webhook_secret: Option<crate::security::config::ConfigSecret>,
+    /// The public base URL the provider calls this server at (e.g. `https://guard.example.com`): the signature
+    /// covers the full URL, so it must be exactly what the provider was given.
+    pub relay_webhook_base_url: String,
+    /// How often `serve` ends the grants whose expiry has come (they are also ended before each read and relay).
+    pub expiry_interval_secs: u64,
+}
+
+impl Default for ContactConfig {
+    fn default() -> Self {
+        ContactConfig {
+            policy_file: None,
+            relay_numbers: Vec::new(),
+            relay_provider: RelayProviderKind::Twilio,
+            relay_webhook_secret: None,
+            relay_webhook_base_url: "http://127.0.0.1:8080".into(),
+            expiry_interval_secs: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -91,6 +136,7 @@ impl Default for Config {
             security: Default::default(),
             messaging: MessagingConfig::default(),
             cases: CasesConfig::default(),
+            contact: ContactConfig::default(),
         }
     }
 }
@@ -197,6 +243,17 @@ impl Config {
         self.security.validate().map_err(ConfigError::Invalid)?;
         crate::routes::policy::load(&self.messaging)
             .map_err(|e| ConfigError::Invalid(format!("messaging.policy_file: {e}")))?;
+        crate::routes::contact::load_policy(&self.contact)
+            .map_err(|e| ConfigError::Invalid(format!("contact.policy_file: {e}")))?;
+        for n in &self.contact.relay_numbers {
+            let digits = n.strip_prefix('+').unwrap_or("");
+            if !(6..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return bad("contact.relay_numbers must be E.164 numbers such as +14155550100");
+            }
+        }
+        if self.contact.expiry_interval_secs == 0 {
+            return bad("contact.expiry_interval_secs must be at least 1");
+        }
         Ok(())
     }
 

@@ -63,10 +63,16 @@ pub enum ErrorCode {
     CaseLocked,
     /// 409: the case's state does not allow the move (resolve a case nobody took, note a resolved case, ...).
     InvalidCaseState,
+    /// 403: the relay webhook's signature is missing or wrong: the request did not come from the provider.
+    InvalidSignature,
+    /// 503: every relay number in the pool is in use by one of the two parties; nothing was granted.
+    RelayPoolExhausted,
+    /// 422: the contact grant cannot be extended (too many extensions, too long, or already at the maximum).
+    ExtensionRefused,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidRequest,
         ErrorCode::MissingApiKey,
@@ -93,6 +99,9 @@ impl ErrorCode {
         ErrorCode::InvalidPolicy,
         ErrorCode::CaseLocked,
         ErrorCode::InvalidCaseState,
+        ErrorCode::InvalidSignature,
+        ErrorCode::RelayPoolExhausted,
+        ErrorCode::ExtensionRefused,
     ];
 
     pub fn status(self) -> StatusCode {
@@ -122,6 +131,9 @@ impl ErrorCode {
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::CaseLocked | ErrorCode::InvalidCaseState => StatusCode::CONFLICT,
+            ErrorCode::InvalidSignature => StatusCode::FORBIDDEN,
+            ErrorCode::RelayPoolExhausted => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::ExtensionRefused => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -153,6 +165,9 @@ impl ErrorCode {
             ErrorCode::InvalidPolicy => "invalid_policy",
             ErrorCode::CaseLocked => "case_locked",
             ErrorCode::InvalidCaseState => "invalid_case_state",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::RelayPoolExhausted => "relay_pool_exhausted",
+            ErrorCode::ExtensionRefused => "extension_refused",
         }
     }
 }

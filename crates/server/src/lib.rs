@@ -44,6 +44,8 @@ pub struct AppState {
     pub messaging: messaging::Messaging,
     /// Reports and investigation cases.
     pub casework: casework::Casework,
+    /// Phone-contact requests, grants and the relay (sharing the messaging store, gate and policies).
+    pub contacts: messaging::contact::Contacts,
 }
 
 impl std::fmt::Debug for AppState {
@@ -83,6 +85,14 @@ impl AppState {
             Arc::new(routes::cases::load_policy(&config.cases).map_err(StartError::Policy)?);
         let messaging = messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy)
             .with_case_policy(Arc::clone(&case_policy));
+        messaging.use_contact_policy(
+            routes::contact::load_policy(&config.contact).map_err(StartError::Policy)?,
+        );
+        let contacts = messaging::contact::Contacts::new(
+            messaging.clone(),
+            config.contact.relay_numbers.clone(),
+            config.security.data_key(),
+        );
         let casework = casework::Casework::new(
             messaging.clone(),
             case_policy,
@@ -96,6 +106,7 @@ impl AppState {
         );
         Ok(AppState {
             messaging,
+            contacts,
             casework,
             store,
             screener,
@@ -143,6 +154,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::security::router())
         .merge(routes::conversations::router())
         .merge(routes::cases::router())
+        .merge(routes::contact::router())
 }
 
 /// The OpenAPI 3.1 document, generated from the code.
@@ -234,6 +246,11 @@ pub async fn serve(
         .await
         .map_err(|e| StartError::Policy(e.message))?;
     let policy_reloader = tokio::spawn(routes::policy::reload_on_sighup(state.clone()));
+    // Record the contact policy in force, and end expired contact grants (erasing their numbers) periodically.
+    routes::contact::activate_policy(&state, "startup")
+        .await
+        .map_err(|e| StartError::Policy(e.message))?;
+    let grant_expirer = tokio::spawn(routes::contact::expire_periodically(state.clone()));
     let sender = (!state.config.security.smtp.host.is_empty()).then(|| {
         tokio::spawn(security::sender::run(
             store.clone(),
@@ -255,6 +272,7 @@ pub async fn serve(
         .map_err(StartError::Serve)?;
     tracing::info!("stopped: requests in flight finished");
     policy_reloader.abort();
+    grant_expirer.abort();
     if let Some(task) = sender {
         task.abort();
     }

@@ -19,6 +19,8 @@ pub struct StrikeRecord {
     pub created_at: OffsetDateTime,
     /// Set when the step the strike caused was reversed by an investigator.
     pub voided_at: Option<OffsetDateTime>,
+    /// The contact request the strike's message pressured the buyer about, if any.
+    pub contact_request_id: Option<String>,
 }
 
 /// An enforcement step: `warning`, `restricted`, `suspended`, `removed`, or `reinstated` (a reversal).
@@ -145,7 +147,7 @@ impl Store {
     /// Every strike the user received, oldest first.
     pub async fn strikes(&self, user_id: &str) -> Result<Vec<StrikeRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, user_id, message_id, category, weight, policy_version, created_at, voided_at FROM strikes WHERE user_id = $1 ORDER BY created_at, id",
+            "SELECT id, user_id, message_id, category, weight, policy_version, created_at, voided_at, contact_request_id FROM strikes WHERE user_id = $1 ORDER BY created_at, id",
         )
         .bind(user_id)
         .fetch_all(self.pool())
@@ -161,6 +163,7 @@ impl Store {
                     policy_version: r.try_get("policy_version")?,
                     created_at: time_col(r, "created_at")?,
                     voided_at: opt_time_col(r, "voided_at")?,
+                    contact_request_id: r.try_get("contact_request_id")?,
                 })
             })
             .collect()

@@ -12,6 +12,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod cases;
+pub mod contact;
 pub mod enforcement;
 pub mod messaging;
 pub mod parties;

@@ -55,6 +55,9 @@ pub struct MessageRecord {
 pub struct NewStrike {
     pub category: String,
     pub weight: i64,
+    /// The contact request the message pressured the buyer about: the strike names it, and a
+    /// `contact_violations` row records the pressure (with a `contact_request.violation` audit entry).
+    pub contact_request_id: Option<String>,
 }
 
 /// What the enforcement decision is taken on, read inside the message's transaction.
@@ -273,18 +276,16 @@ impl Store {
         rows.iter().map(row_to_message).collect()
     }
 
-    /// Whether the two parties have an active contact grant at `now`.
-    ///
-    /// Contact grants arrive with the contact-request issue (a `contact_grants` table that does not exist yet), so
-    /// for now there is never one and this answers `false`: contact details are always redacted. The messaging code
-    /// already asks this question and records the answer with each message, so only this function changes then.
+    /// Whether the two parties have an active, unexpired contact grant at `now` (the buyer approved a phone
+    /// contact): while they do, their phone numbers are not redacted in their conversation.
     pub async fn has_active_contact_grant(
         &self,
-        _buyer_id: &str,
-        _seller_id: &str,
-        _now: OffsetDateTime,
+        buyer_id: &str,
+        seller_id: &str,
+        now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        Ok(false)
+        self.active_contact_grant_between(buyer_id, seller_id, now)
+            .await
     }
 
     /// Writes a message; with a strike, writes the strike, reads the sender's strikes since `strikes_since` and
@@ -354,8 +355,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO strikes (id, user_id, message_id, category, weight, policy_version, created_at, voided_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
+            "INSERT INTO strikes (id, user_id, message_id, category, weight, policy_version, created_at, voided_at, contact_request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)",
         )
         .bind(&strike_id)
         .bind(&m.sender_id)
@@ -364,8 +365,40 @@ impl Store {
         .bind(strike.weight)
         .bind(&m.policy_version)
         .bind(format_time(now))
+        .bind(&strike.contact_request_id)
         .execute(&mut *tx)
         .await?;
+        if let Some(request_id) = &strike.contact_request_id {
+            sqlx::query(
+                "INSERT INTO contact_violations (id, request_id, message_id, user_id, kind, strike_id, created_at) \
+                 VALUES ($1, $2, $3, $4, 'pressure', $5, $6)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(request_id)
+            .bind(&m.id)
+            .bind(&m.sender_id)
+            .bind(&strike_id)
+            .bind(format_time(now))
+            .execute(&mut *tx)
+            .await?;
+            audit::append_in(
+                &mut tx,
+                &AuditEntry::new(
+                    &format!("policy:{}", m.policy_version),
+                    "contact_request.violation",
+                    &format!("contact_request:{request_id}"),
+                )
+                .with_details(serde_json::json!({
+                    "kind": "pressure",
+                    "user_id": m.sender_id,
+                    "message_id": m.id,
+                    "strike_id": strike_id,
+                    "weight": strike.weight,
+                })),
+                now,
+            )
+            .await?;
+        }
         let rows = sqlx::query(
             "SELECT weight, created_at FROM strikes WHERE user_id = $1 AND created_at >= $2 AND voided_at IS NULL ORDER BY created_at",
         )

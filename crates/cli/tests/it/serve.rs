@@ -71,7 +71,8 @@ async fn keys_created_and_revoked_by_the_cli_work_over_http(db: &TestDb) {
     let o = crate::support::run(&db.url, &["audit", "verify"]);
     assert!(o.status.success());
     assert!(
-        crate::support::stdout(&o).contains("3 entries"), // policy.activate at start-up, api_key.create, api_key.revoke,
+        // policy.activate (communication and contact) at start-up, api_key.create, api_key.revoke
+        crate::support::stdout(&o).contains("4 entries"),
         "{}",
         crate::support::stdout(&o)
     );

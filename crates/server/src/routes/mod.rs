@@ -1,8 +1,10 @@
 pub mod cases;
+pub mod contact;
 pub mod conversations;
 pub mod enforcement;
 pub mod health;
 pub mod parties;
 pub mod policy;
+pub mod relay;
 pub mod screen;
 pub mod security;
