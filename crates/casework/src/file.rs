@@ -2,6 +2,7 @@
 
 use messaging::{InvestigatorView, StandingView};
 use store::cases::{CaseFilter, CaseNote, CaseRecord, HeldReview, ReportRecord};
+use store::contact::ContactRequestRecord;
 use store::enforcement::{AppealRecord, StepRecord, StrikeRecord};
 use store::messaging::MessageRecord;
 use store::parties::{OrderRecord, UserRecord};
@@ -24,6 +25,8 @@ pub struct CaseFile {
     pub message: Option<MessageRecord>,
     pub held_review: Option<HeldReview>,
     pub order: Option<OrderRecord>,
+    /// The seller's phone-contact requests to the buyer (with their status, purpose and refusal reasons).
+    pub contact_requests: Vec<ContactRequestRecord>,
     /// Both parties (or the one user): their strikes and enforcement history.
     pub parties: Vec<UserFile>,
     /// The case's story in time order: reports, messages with findings, steps, notes, appeals.
@@ -45,7 +48,7 @@ pub struct UserFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
     pub at: OffsetDateTime,
-    /// `report`, `message`, `step`, `note`, `appeal`, `opened`, `resolved`.
+    /// `report`, `message`, `contact_request`, `step`, `note`, `appeal`, `opened`, `resolved`.
     pub kind: &'static str,
     /// Who: a user id, `investigator:<name>`, `policy:<version>`.
     pub who: String,
@@ -99,6 +102,18 @@ impl Casework {
                 }
             }
         }
+        let (buyer, seller) = match (&conversation, &order) {
+            (Some(v), _) => (
+                Some(v.buyer.user_id.clone()),
+                Some(v.seller.user_id.clone()),
+            ),
+            (None, Some(o)) => (Some(o.buyer_id.clone()), Some(o.seller_id.clone())),
+            _ => (None, None),
+        };
+        let contact_requests = match (&seller, &buyer) {
+            (Some(s), Some(b)) => store.contact_requests_between(s, b).await?,
+            _ => Vec::new(),
+        };
         let mut parties = Vec::new();
         for id in &party_ids {
             parties.push(self.user_file(id, now).await?);
@@ -109,6 +124,7 @@ impl Casework {
             &notes,
             &steps,
             &appeals,
+            &contact_requests,
             conversation.as_ref(),
         );
         Ok(CaseFile {
@@ -121,6 +137,7 @@ impl Casework {
             message,
             held_review,
             order,
+            contact_requests,
             parties,
             timeline,
         })
@@ -160,6 +177,7 @@ fn timeline(
     notes: &[CaseNote],
     steps: &[StepRecord],
     appeals: &[AppealRecord],
+    contact_requests: &[ContactRequestRecord],
     conversation: Option<&InvestigatorView>,
 ) -> Vec<TimelineEntry> {
     let mut t = vec![TimelineEntry {
@@ -233,6 +251,21 @@ fn timeline(
             who: a.user_id.clone(),
             summary: format!("Appeal against step {}: {}", a.step_id, a.text),
             id: a.id.clone(),
+        });
+    }
+    for r in contact_requests {
+        t.push(TimelineEntry {
+            at: r.created_at,
+            kind: "contact_request",
+            who: r.seller_id.clone(),
+            summary: format!(
+                "Phone-contact request ({}, {}): {} — \"{}\"",
+                r.purpose.replace('_', " "),
+                r.channel,
+                r.status,
+                r.justification
+            ),
+            id: r.id.clone(),
         });
     }
     if let (Some(at), Some(outcome)) = (case.resolved_at, &case.outcome) {

@@ -263,6 +263,22 @@ impl Store {
         row.as_ref().map(row_to_request).transpose()
     }
 
+    /// Every contact request a seller made to a buyer, oldest first (evidence for a case about the two).
+    pub async fn contact_requests_between(
+        &self,
+        seller_id: &str,
+        buyer_id: &str,
+    ) -> Result<Vec<ContactRequestRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM contact_requests WHERE seller_id = $1 AND buyer_id = $2 ORDER BY created_at, id"
+        ))
+        .bind(seller_id)
+        .bind(buyer_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row_to_request).collect()
+    }
+
     /// The buyer declines a pending request (audited as `contact_request.decline`).
     pub async fn decline_contact_request(
         &self,

@@ -83,6 +83,31 @@ async fn reports_about_one_subject_join_one_case_which_gathers_its_evidence(db: 
     let kinds: Vec<&str> = file.timeline.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, ["message", "opened", "report", "report"]);
 
+    // The seller's phone-contact requests to this buyer are evidence too (this one is refused as too vague).
+    let contacts = messaging::contact::Contacts::new(w.m.clone(), Vec::new(), None);
+    let refused = contacts
+        .request(
+            &messaging::contact::NewRequest {
+                order_id: "o1".into(),
+                seller_id: "s1".into(),
+                buyer_id: None,
+                purpose: "delivery_scheduling".into(),
+                justification: "for better communication".into(),
+                channel: "voice".into(),
+            },
+            later,
+        )
+        .await
+        .unwrap();
+    let file = w.cw.case_file(&first.case_id, later).await.unwrap();
+    assert_eq!(file.contact_requests.len(), 1);
+    assert_eq!(file.contact_requests[0].id, refused.request.id);
+    assert!(
+        file.timeline
+            .iter()
+            .any(|e| e.kind == "contact_request" && e.summary.contains("refused"))
+    );
+
     // A report about the conversation is another subject: another case, about the same seller.
     let other = w
         .report(

@@ -224,10 +224,24 @@ async fn a_seller_is_walked_from_clean_messages_to_a_restriction_that_an_investi
         (status, e["error"]["code"].as_str()),
         (403, Some("missing_scope"))
     );
-    let (status, v) = api
+    // Originals are personal data: the investigator says who they are and why, and the view is audited.
+    let (status, e) = api
         .call(
             "GET",
             &format!("/v1/conversations/{c}/messages?viewer=investigator"),
+            &investigator,
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("invalid_request"))
+    );
+    let (status, v) = api
+        .call(
+            "GET",
+            &format!("/v1/conversations/{c}/messages?viewer=investigator&investigator=ana&reason=report%20review"),
             &investigator,
             None,
             None,

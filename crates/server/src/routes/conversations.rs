@@ -320,6 +320,11 @@ pub struct ReadQuery {
     pub after: Option<String>,
     /// At most this many messages (1 to 500, default 200).
     pub limit: Option<i64>,
+    /// With `viewer=investigator`: who reads the originals (required; written to the audit log).
+    pub investigator: Option<String>,
+    /// With `viewer=investigator`: why they need the unredacted personal data (required; written to the audit
+    /// log).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -401,7 +406,8 @@ pub enum ConversationViewOut {
 }
 
 /// Reads a conversation: `viewer={user_id}` as that participant sees it (`messaging` scope);
-/// `viewer=investigator` with originals, findings and decisions (`investigator` scope).
+/// `viewer=investigator` with originals, findings and decisions (`investigator` scope, with `investigator` and
+/// `reason`: each such view of personal data is written to the audit log).
 #[utoipa::path(
     get,
     path = "/v1/conversations/{id}/messages",
@@ -432,6 +438,30 @@ pub async fn read_messages(
     }
     if q.viewer == "investigator" {
         caller.require(Scope::Investigator)?;
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && s.chars().count() <= 1000)
+                .map(str::to_string)
+        };
+        let (Some(who), Some(reason)) = (given(&q.investigator), given(&q.reason)) else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "reading a conversation's originals needs `investigator` (who reads) and `reason` (why, up to 1000 characters): each such view of personal data is written to the audit log",
+            ));
+        };
+        state
+            .store
+            .append_audit(
+                &store::AuditEntry::new(
+                    &format!("investigator:{who}"),
+                    "personal_data.view",
+                    &format!("conversation:{id}"),
+                )
+                .with_details(serde_json::json!({"reason": reason, "api_key": caller.key.prefix})),
+                state.now(),
+            )
+            .await?;
         let v = state
             .messaging
             .view_as_investigator(&id, q.after.as_deref(), limit)

@@ -63,3 +63,76 @@ async fn every_scoped_route_refuses_callers_without_its_scope() {
     // The reports, cases, messaging, security and admin routes are all covered (guards against a vacuous pass).
     assert!(checked >= 25, "only {checked} routes carry a scope");
 }
+
+#[tokio::test]
+async fn reading_originals_needs_a_reason_and_each_view_is_audited() {
+    use serde_json::json;
+    let app = app().await;
+    let market = app.key(&[Scope::Messaging]).await;
+    let inv = app.key(&[Scope::Investigator]).await;
+    for (id, role) in [("b1", "buyer"), ("s1", "seller")] {
+        app.call(
+            "PUT",
+            &format!("/v1/users/{id}"),
+            Some(&market),
+            Some(json!({"role": role, "display_name": id, "country": "US"})),
+        )
+        .await;
+    }
+    app.call("PUT", "/v1/listings/l1", Some(&market), Some(json!({"seller_id": "s1", "title": "Lamp", "category": "home", "made_to_order": false, "bulky": false})))
+        .await;
+    let c = app
+        .call(
+            "POST",
+            "/v1/conversations",
+            Some(&market),
+            Some(json!({"buyer_id": "b1", "seller_id": "s1", "listing_id": "l1"})),
+        )
+        .await;
+    let c = c.json["id"].as_str().unwrap().to_string();
+    let read = |query: &str| format!("/v1/conversations/{c}/messages?viewer=investigator{query}");
+    let r = app.call("GET", &read(""), Some(&inv), None).await;
+    assert_eq!((r.status.as_u16(), r.code()), (422, "invalid_request"));
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`reason`")
+    );
+    let r = app
+        .call(
+            "GET",
+            &read("&investigator=ana&reason=%20"),
+            Some(&inv),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 422);
+    let r = app
+        .call(
+            "GET",
+            &read("&investigator=ana&reason=case%2042"),
+            Some(&inv),
+            None,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.json);
+    let views: Vec<_> = app
+        .store
+        .audit_events(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "personal_data.view")
+        .collect();
+    assert_eq!(
+        views.len(),
+        1,
+        "one view, one entry; refused reads write nothing"
+    );
+    assert_eq!(
+        (views[0].actor.as_str(), views[0].subject.clone()),
+        ("investigator:ana", format!("conversation:{c}"))
+    );
+    assert!(views[0].details.contains("case 42"));
+}
