@@ -83,11 +83,13 @@ tokens! {
 }
 
 tokens! {
-    /// How a case came to be: a report (with its category), a message the policy held, or an appeal.
+    /// How a case came to be: a report (with its category), a message the policy held, an appeal, or a seller's
+    /// phone-contact requests the contact policy flagged as unusual.
     SourceKind {
         Report => "report",
         HeldMessage => "held_message",
         Appeal => "appeal",
+        ContactReview => "contact_review",
     }
 }
 
@@ -97,6 +99,7 @@ pub enum Source {
     Report(ReportCategory),
     HeldMessage,
     Appeal,
+    ContactReview,
 }
 
 impl Source {
@@ -105,6 +108,7 @@ impl Source {
             Source::Report(_) => SourceKind::Report,
             Source::HeldMessage => SourceKind::HeldMessage,
             Source::Appeal => SourceKind::Appeal,
+            Source::ContactReview => SourceKind::ContactReview,
         }
     }
 }
@@ -344,7 +348,11 @@ impl CasePolicy {
             queues: vec![Queue {
                 name: "general".into(),
                 categories: ReportCategory::ALL.to_vec(),
-                sources: vec![SourceKind::HeldMessage, SourceKind::Appeal],
+                sources: vec![
+                    SourceKind::HeldMessage,
+                    SourceKind::Appeal,
+                    SourceKind::ContactReview,
+                ],
                 priority: 1,
                 due: Duration::hours(24),
             }],
@@ -384,10 +392,14 @@ impl CasePolicy {
             let mut sources = Vec::new();
             for s in &q.sources {
                 match SourceKind::parse(s) {
-                    Some(k @ (SourceKind::HeldMessage | SourceKind::Appeal)) => sources.push(k),
+                    Some(
+                        k @ (SourceKind::HeldMessage
+                        | SourceKind::Appeal
+                        | SourceKind::ContactReview),
+                    ) => sources.push(k),
                     _ => {
                         return invalid(format!(
-                            "queue `{}`: unknown source `{s}`; the sources are `held_message` and `appeal` (reports are routed by `categories`)",
+                            "queue `{}`: unknown source `{s}`; the sources are `held_message`, `appeal` and `contact_review` (reports are routed by `categories`)",
                             q.name
                         ));
                     }
@@ -410,7 +422,11 @@ impl CasePolicy {
                 ));
             }
         }
-        for s in [SourceKind::HeldMessage, SourceKind::Appeal] {
+        for s in [
+            SourceKind::HeldMessage,
+            SourceKind::Appeal,
+            SourceKind::ContactReview,
+        ] {
             let n = count(&|q: &Queue| q.sources.contains(&s));
             if n != 1 {
                 return invalid(format!(

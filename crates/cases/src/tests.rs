@@ -26,6 +26,7 @@ fn the_builtin_policy_is_valid_and_puts_phishing_and_credential_requests_first()
     assert!(r(Source::Report(ReportCategory::Counterfeit)).priority > 1);
     assert_eq!(r(Source::HeldMessage).queue, "held_messages");
     assert_eq!(r(Source::Appeal).queue, "appeals");
+    assert_eq!(r(Source::ContactReview).queue, "off_platform");
     assert_eq!(
         r(Source::Report(ReportCategory::Phishing)).due,
         Duration::hours(4)
@@ -70,7 +71,7 @@ fn a_policy_must_route_every_category_and_source_exactly_once() {
     );
     check("version = 3", "not valid TOML");
     let ok = format!(
-        "{head}[[queue]]\nname = \"a\"\npriority = 1\ndue_hours = 1\n{all}\nsources = [\"appeal\", \"held_message\"]\n"
+        "{head}[[queue]]\nname = \"a\"\npriority = 1\ndue_hours = 1\n{all}\nsources = [\"appeal\", \"held_message\", \"contact_review\"]\n"
     );
     let p = CasePolicy::parse(&ok).unwrap();
     assert_eq!(p.route(Source::Appeal).queue, "a");

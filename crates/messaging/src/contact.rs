@@ -314,9 +314,25 @@ impl Contacts {
             decided_at: None,
             updated_at: now,
         };
+        // An unusual rate puts the seller in front of an investigator: one review case per seller, joined by
+        // each further flagged request while it is open.
+        let review_case =
+            (!assessment.refused() && !assessment.review_flags.is_empty()).then(|| {
+                self.m.new_case(
+                    cases::Source::ContactReview,
+                    cases::SubjectType::User,
+                    &record.seller_id,
+                    format!("contact_review:{}", record.seller_id),
+                    Some(&record.seller_id),
+                    None,
+                    now,
+                )
+            });
         {
             let _gate = self.gate().await;
-            store.insert_contact_request(&record).await?;
+            store
+                .insert_contact_request(&record, review_case.as_ref())
+                .await?;
         }
         Ok(RequestOutcome {
             request: record,

@@ -185,8 +185,13 @@ impl Store {
     }
 
     /// Stores a new request (refused or pending) with its audit entries: `contact_request.refuse` or
-    /// `contact_request.create`, and `contact_request.flag` when it carries review flags.
-    pub async fn insert_contact_request(&self, r: &ContactRequestRecord) -> Result<(), StoreError> {
+    /// `contact_request.create`, and `contact_request.flag` when it carries review flags, in which case the
+    /// seller's review case (`review_case`) is opened, or joined when it is already open.
+    pub async fn insert_contact_request(
+        &self,
+        r: &ContactRequestRecord,
+        review_case: Option<&crate::cases::NewCase>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(&format!(
             "INSERT INTO contact_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
@@ -245,6 +250,15 @@ impl Store {
                 r.created_at,
             )
             .await?;
+            if let Some(case) = review_case {
+                crate::cases::open_case_in(
+                    &mut tx,
+                    case,
+                    &format!("policy:{}", r.policy_version),
+                    r.created_at,
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(())

@@ -532,6 +532,25 @@ async fn refusals_name_each_legitimacy_reason(db: &testkit::TestDb) {
         let flagged = r["review_flags"].as_array().unwrap().len();
         assert_eq!(flagged, usize::from(i >= 2), "request {i}: {r}");
     }
+    // The flagged requests put the seller in front of an investigator: one review case, joined by each.
+    let reviews = env
+        .store
+        .cases(&store::cases::CaseFilter {
+            user_id: Some("s1".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert_eq!(
+        (
+            reviews[0].source.as_str(),
+            reviews[0].queue.as_str(),
+            reviews[0].subject_key.as_str()
+        ),
+        ("contact_review", "off_platform", "contact_review:s1")
+    );
     check(
         req("o-day-5", "s1", "delivery_scheduling", GOOD),
         &["daily_limit_reached"],
