@@ -74,6 +74,34 @@ enum AdminCommand {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Accounts for the investigator console (`/console`).
+    ConsoleAccount {
+        #[command(subcommand)]
+        command: ConsoleAccountCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConsoleAccountCommand {
+    /// Create an account; the password is read from standard input (one line). Two-step sign-in is turned on
+    /// and its secret printed once (needs `security.encryption_key`).
+    Create {
+        #[arg(long)]
+        username: String,
+        /// `investigator` or `admin`.
+        #[arg(long, default_value = "investigator")]
+        role: String,
+        /// Shown in the console; the username when absent.
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,6 +182,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin {
             command: AdminCommand::ApiKey { command },
         } => runtime()?.block_on(api_key(&config, command)),
+        Command::Admin {
+            command: AdminCommand::ConsoleAccount { command },
+        } => runtime()?.block_on(console_account(&config, command)),
         Command::Audit {
             command: AuditCommand::Verify,
         } => runtime()?.block_on(async {
@@ -224,6 +255,70 @@ async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<Exit
         ApiKeyCommand::Revoke { id } => {
             let k = store.revoke_api_key(&id, "cli", now).await?;
             println!("revoked API key \"{}\" ({}, {})", k.name, k.id, k.prefix);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn console_account(
+    config: &Config,
+    command: ConsoleAccountCommand,
+) -> anyhow::Result<ExitCode> {
+    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let now = time::OffsetDateTime::now_utc();
+    match command {
+        ConsoleAccountCommand::Create {
+            username,
+            role,
+            display_name,
+            email,
+            password_stdin: _,
+        } => {
+            let role = store::security::ConsoleRole::parse(&role)?;
+            anyhow::ensure!(
+                config.security.data_key().is_some(),
+                "console accounts sign in with a second factor, whose secret is encrypted: set security.encryption_key (MARKETGUARD_SECURITY__ENCRYPTION_KEY) to 32 random bytes in base64 first"
+            );
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("could not read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let account = server::security::console::create_account(
+                &store,
+                &config.security,
+                &username,
+                display_name.as_deref().unwrap_or(&username),
+                email.as_deref(),
+                role,
+                password,
+                "cli",
+                now,
+            )
+            .await?;
+            println!(
+                "Created console account {} ({}, id {})",
+                account.username,
+                account.role.as_str(),
+                account.id
+            );
+            let e = server::security::console::enrol_totp(&store, &config.security, &account, now)
+                .await?;
+            println!("Two-step sign-in is on. Add this secret to an authenticator app (shown only now):");
+            println!("{}", e.secret_base32);
+            println!("{}", e.otpauth_uri);
+        }
+        ConsoleAccountCommand::List => {
+            for a in store.console_accounts().await? {
+                println!(
+                    "{}  {:<24} {:<12} {:<8} second factor {}",
+                    a.id,
+                    a.username,
+                    a.role.as_str(),
+                    a.status,
+                    if a.totp_secret_enc.is_some() { "on" } else { "off" }
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -25,6 +25,8 @@ pub struct Config {
     pub security: crate::security::config::SecurityConfig,
     /// Buyer–seller messaging: where the communication policy comes from.
     pub messaging: MessagingConfig,
+    /// The investigator console (`/console`).
+    pub console: crate::console::ConsoleConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -80,6 +82,7 @@ impl Default for Config {
             screening: screen::Config::default(),
             security: Default::default(),
             messaging: MessagingConfig::default(),
+            console: Default::default(),
         }
     }
 }

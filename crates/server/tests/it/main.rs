@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod browser;
+mod console_access;
+mod console_browser;
 mod errors;
 mod security;
 mod support;
