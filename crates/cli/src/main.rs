@@ -37,7 +37,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (migrates the database first).
-    Serve,
+    Serve {
+        /// Seed a small demo marketplace (idempotent) and demo console accounts, and print the console's address
+        /// and login. For trying Marketguard out, never for real data.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Bring the database schema up to date.
     Migrate,
     /// Print the effective configuration, secrets hidden.
@@ -159,13 +164,14 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
-        Command::Serve => {
+        Command::Serve { demo: false } => {
             server::init_logging(&config.log);
             runtime()?.block_on(server::serve(config, |addr| {
                 println!("marketguard listening on http://{addr}");
             }))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { demo: true } => serve_demo(config),
         Command::Migrate => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             println!(
@@ -321,5 +327,54 @@ async fn console_account(
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fixed data key for the demo when none is configured (the demo's TOTP secrets are public anyway).
+const DEMO_ENCRYPTION_KEY: &str = "bWFya2V0Z3VhcmQtZGVtby1vbmx5LW5vdC1zZWNyZXQ=";
+
+fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
+    server::init_logging(&config.log);
+    if config.security.encryption_key.is_none() {
+        eprintln!(
+            "demo: no security.encryption_key configured; using the built-in demo key (never use it for real data)"
+        );
+        config.security.encryption_key = Some(server::security::config::ConfigSecret::new(
+            DEMO_ENCRYPTION_KEY,
+        ));
+    }
+    // The demo is served over plain HTTP on this machine.
+    config.console.secure_cookie = false;
+    let rt = runtime()?;
+    let login = rt.block_on(async {
+        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let state = server::AppState::new(config.clone(), store.clone())?;
+        let login = server::demo::seed(&state).await?;
+        store.close().await;
+        anyhow::Ok(login)
+    })?;
+    rt.block_on(server::serve(config, move |addr| {
+        let now = time::OffsetDateTime::now_utc();
+        println!("marketguard listening on http://{addr}");
+        println!();
+        println!(
+            "Demo marketplace: {} users, {} conversations, {} messages.",
+            login.users, login.conversations, login.messages
+        );
+        println!("Console:     http://{addr}/console");
+        println!(
+            "Username:    {} (investigator) or {} (admin)",
+            login.username, login.admin_username
+        );
+        println!("Password:    {}", login.password);
+        println!(
+            "TOTP secret: {} (add it to an authenticator app)",
+            login.totp_secret_base32
+        );
+        println!(
+            "Code now:    {} (changes every 30 s)",
+            login.code_at(now)
+        );
+    }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -129,7 +129,7 @@ fn header(viewer: &Viewer, current: Nav) -> Markup {
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
         let status = self.status;
-        let mut res = (status, self.render()).into_response();
+        let mut res = (status, self.render().into_string()).into_response();
         let h = res.headers_mut();
         h.insert(
             header::CONTENT_TYPE,

@@ -69,6 +69,24 @@ pub fn router() -> Router<AppState> {
             "/console/admin/api-keys/{id}/revoke",
             post(admin::revoke_api_key),
         )
+        .layer(axum::middleware::from_fn(server_timing))
+}
+
+/// Adds `Server-Timing: app;dur=<ms>` to every console response (the page is rendered by then), so the time a
+/// page costs the server can be read in the browser's developer tools or by `examples/console_timing.rs`.
+async fn server_timing(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(path, ms, "console page");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        res.headers_mut().insert("server-timing", v);
+    }
+    res
 }
 
 /// The pages a signed-in console user can open with GET, for the access tests: (path, admin only).

@@ -23,7 +23,7 @@ pub async fn page(
 #[derive(Debug, Deserialize)]
 pub struct RevealForm {
     #[serde(default)]
-    reason: String,
+    pub reason: String,
 }
 
 /// Records why personal data is shown, then shows it.

@@ -150,15 +150,16 @@ impl Browser {
 
     /// The visible text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> String {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(Duration::from_secs(5))
             .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element `{css}` on {}: {e}", self.path().await))
-            .text()
-            .await
-            .unwrap()
+            .await;
+        match found {
+            Ok(el) => el.text().await.unwrap(),
+            Err(e) => panic!("no element `{css}` on {}: {e}", self.path().await),
+        }
     }
 
     pub async fn fill(&self, css: &str, value: &str) {
