@@ -178,6 +178,37 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks something that loads a new page (a link, a form's submit button) and waits until the new page has
+    /// loaded: the old document is marked first, so even a reload of the same address is seen.
+    pub async fn click_nav(&self, css: &str) {
+        self.client
+            .execute("window.__mgOldPage = true; return true;", vec![])
+            .await
+            .unwrap();
+        self.click(css).await;
+        self.wait_for_new_page().await;
+    }
+
+    async fn wait_for_new_page(&self) {
+        for _ in 0..100 {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__mgOldPage === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if loaded {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page loaded within 5 s (still on {})", self.path().await);
+    }
+
     /// The page's whole text.
     pub async fn body(&self) -> String {
         self.text("body").await
@@ -207,7 +238,7 @@ impl Browser {
         )
         .unwrap();
         self.fill("#totp", &code).await;
-        self.click("form button[type=submit]").await;
+        self.click_nav("form button[type=submit]").await;
     }
 }
 

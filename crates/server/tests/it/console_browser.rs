@@ -20,7 +20,7 @@ async fn sign_in_reveal_personal_data_and_see_it_audited(db: &testkit::TestDb) {
         b.fill("#username", login.username).await;
         b.fill("#password", login.password).await;
         b.fill("#totp", "000000").await;
-        b.click("form button[type=submit]").await;
+        b.click_nav("form button[type=submit]").await;
         assert_eq!(
             b.text("#login-problem").await,
             "The username, password or code is wrong."
@@ -44,7 +44,7 @@ async fn sign_in_reveal_personal_data_and_see_it_audited(db: &testkit::TestDb) {
 
         // Search an order id: straight to its conversation, the phone number masked.
         b.fill("#q", "o-1001").await;
-        b.click("form.find button").await;
+        b.click_nav("form.find button").await;
         assert!(b.path().await.starts_with("/console/conversations/"));
         let masked = b.body().await;
         assert!(masked.contains("[phone number hidden]"), "{masked}");
@@ -60,7 +60,7 @@ async fn sign_in_reveal_personal_data_and_see_it_audited(db: &testkit::TestDb) {
         // Reveal with a reason.
         b.fill("#reveal-reason", "Report about order o-1001: checking the number")
             .await;
-        b.click("form.reveal button").await;
+        b.click_nav("form.reveal button").await;
         let shown = b.wait_for_text("Personal data shown").await;
         assert!(shown.contains("(646) 555-0123"), "{shown}");
         assert!(shown.contains("742 Evergreen Terrace"), "{shown}");
@@ -80,7 +80,7 @@ async fn sign_in_reveal_personal_data_and_see_it_audited(db: &testkit::TestDb) {
         assert!(!user.contains("support@techdeals.example"), "{user}");
 
         // Sign out: the session is gone, the console asks for a login again.
-        b.click("form.logout button").await;
+        b.click_nav("form.logout button").await;
         assert_eq!(b.path().await, "/console/login");
         b.goto(&format!("{base}/console")).await;
         assert!(b.path().await.starts_with("/console/login"));
