@@ -330,21 +330,11 @@ async fn console_account(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A fixed data key for the demo when none is configured (the demo's TOTP secrets are public anyway).
-const DEMO_ENCRYPTION_KEY: &str = "bWFya2V0Z3VhcmQtZGVtby1vbmx5LW5vdC1zZWNyZXQ=";
-
 fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
     server::init_logging(&config.log);
-    if config.security.encryption_key.is_none() {
-        eprintln!(
-            "demo: no security.encryption_key configured; using the built-in demo key (never use it for real data)"
-        );
-        config.security.encryption_key = Some(server::security::config::ConfigSecret::new(
-            DEMO_ENCRYPTION_KEY,
-        ));
+    for note in server::demo::configure(&mut config) {
+        eprintln!("demo: {note}");
     }
-    // The demo is served over plain HTTP on this machine.
-    config.console.secure_cookie = false;
     let rt = runtime()?;
     let login = rt.block_on(async {
         let store = store::Store::open_and_migrate(&config.database_url).await?;

@@ -34,6 +34,27 @@ pub enum DemoError {
     Config(&'static str),
 }
 
+/// A fixed data key for the demo when none is configured (the demo's TOTP secrets are public anyway).
+const DEMO_ENCRYPTION_KEY: &str = "bWFya2V0Z3VhcmQtZGVtby1vbmx5LW5vdC1zZWNyZXQ=";
+
+/// Adjusts a configuration for the demo: the demo marketplace is `examplemarket.com` (so lookalike links are
+/// phishing), the console is served over plain HTTP on this machine, and a built-in data key is used when none is
+/// configured. Answers notes to print about what it changed.
+pub fn configure(config: &mut crate::Config) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    if config.security.encryption_key.is_none() {
+        config.security.encryption_key = Some(crate::security::config::ConfigSecret::new(DEMO_ENCRYPTION_KEY));
+        notes.push("no security.encryption_key configured: using the built-in demo key (never use it for real data)");
+    }
+    if config.screening.protected_domains.is_empty() && config.screening.brand_names.is_empty() {
+        config.screening.protected_domains = vec!["examplemarket.com".into()];
+        config.screening.brand_names = vec!["examplemarket".into()];
+        config.security.marketplace_name = "ExampleMarket".into();
+    }
+    config.console.secure_cookie = false;
+    notes
+}
+
 /// What `serve --demo` prints.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {

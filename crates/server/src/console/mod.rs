@@ -9,6 +9,7 @@
 mod admin;
 mod assets;
 mod audit;
+mod chart;
 mod conversations;
 mod error;
 mod home;

@@ -33,6 +33,7 @@ pub fn console_config(db: &testkit::TestDb) -> Config {
     };
     config.console.secure_cookie = false;
     config.security.encryption_key = Some(ConfigSecret::new(security::DataKey::generate_base64()));
+    server::demo::configure(&mut config);
     config.security.argon2 = security::Argon2Params {
         memory_kib: 1024,
         iterations: 1,
