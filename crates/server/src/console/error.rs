@@ -15,6 +15,8 @@ pub enum ConsoleError {
     Forbidden(String),
     /// 422: the form was filled in wrongly; the message says how.
     Invalid(String),
+    /// 409: the state does not allow it (someone else holds the case, it is already resolved).
+    Conflict(String),
     /// 500: logged with its cause; the page says only that it failed.
     Internal(String),
 }
@@ -25,12 +27,20 @@ impl ConsoleError {
             ConsoleError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
             ConsoleError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
             ConsoleError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that", m),
+            ConsoleError::Conflict(m) => (StatusCode::CONFLICT, "Cannot do that now", m),
             ConsoleError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something failed",
                 "Something failed inside Marketguard; the log has the details.",
             ),
         }
+    }
+}
+
+impl ConsoleError {
+    /// What the page says (never internals).
+    pub fn message(&self) -> String {
+        self.parts().2.to_string()
     }
 }
 

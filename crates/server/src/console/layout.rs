@@ -12,6 +12,8 @@ use super::session::Viewer;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Home,
+    Queue,
+    Overview,
     Search,
     Audit,
     Admin,
