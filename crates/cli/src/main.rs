@@ -310,7 +310,9 @@ async fn console_account(
             );
             let e = server::security::console::enrol_totp(&store, &config.security, &account, now)
                 .await?;
-            println!("Two-step sign-in is on. Add this secret to an authenticator app (shown only now):");
+            println!(
+                "Two-step sign-in is on. Add this secret to an authenticator app (shown only now):"
+            );
             println!("{}", e.secret_base32);
             println!("{}", e.otpauth_uri);
         }
@@ -322,7 +324,11 @@ async fn console_account(
                     a.username,
                     a.role.as_str(),
                     a.status,
-                    if a.totp_secret_enc.is_some() { "on" } else { "off" }
+                    if a.totp_secret_enc.is_some() {
+                        "on"
+                    } else {
+                        "off"
+                    }
                 );
             }
         }
@@ -361,10 +367,7 @@ fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
             "TOTP secret: {} (add it to an authenticator app)",
             login.totp_secret_base32
         );
-        println!(
-            "Code now:    {} (changes every 30 s)",
-            login.code_at(now)
-        );
+        println!("Code now:    {} (changes every 30 s)", login.code_at(now));
     }))?;
     Ok(ExitCode::SUCCESS)
 }

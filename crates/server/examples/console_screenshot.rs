@@ -17,12 +17,21 @@ mod browser;
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let base = args.next().unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let out = args.next().unwrap_or_else(|| "docs/console-queue.png".into());
+    let base = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let out = args
+        .next()
+        .unwrap_or_else(|| "docs/console-queue.png".into());
     let page = args.next().unwrap_or_else(|| "/console".into());
     let b = browser::Browser::start().await;
-    b.sign_in(&base, server::demo::USERNAME, server::demo::PASSWORD, server::demo::TOTP_SECRET)
-        .await;
+    b.sign_in(
+        &base,
+        server::demo::USERNAME,
+        server::demo::PASSWORD,
+        server::demo::TOTP_SECRET,
+    )
+    .await;
     assert!(
         !b.path().await.starts_with("/console/login"),
         "the demo login was refused: is {base} a `marketguard serve --demo` server?"

@@ -13,14 +13,20 @@
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let base = args.next().unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let base = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let n: usize = args.next().map(|s| s.parse().unwrap()).unwrap_or(50);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     // The login form's own CSRF cookie, then the login.
-    let form = client.get(format!("{base}/console/login")).send().await.unwrap();
+    let form = client
+        .get(format!("{base}/console/login"))
+        .send()
+        .await
+        .unwrap();
     let login_cookie = form
         .headers()
         .get("set-cookie")
@@ -55,7 +61,12 @@ async fn main() {
         .iter()
         .map(|v| v.to_str().unwrap())
         .find(|c| c.starts_with("mg_console="))
-        .unwrap_or_else(|| panic!("the demo admin could not sign in ({}); wait 30 s for a new TOTP step", res.status()))
+        .unwrap_or_else(|| {
+            panic!(
+                "the demo admin could not sign in ({}); wait 30 s for a new TOTP step",
+                res.status()
+            )
+        })
         .split(';')
         .next()
         .unwrap()
@@ -70,7 +81,10 @@ async fn main() {
         "/console/users/b-quickbuy",
         "/console/admin",
     ];
-    println!("{:<32} {:>8} {:>8} {:>6}", "page", "p50 ms", "max ms", "status");
+    println!(
+        "{:<32} {:>8} {:>8} {:>6}",
+        "page", "p50 ms", "max ms", "status"
+    );
     for page in pages {
         let mut times = Vec::with_capacity(n);
         let mut status = 0;

@@ -3,7 +3,10 @@
 //! investigator account with a fixed password and TOTP secret. Seeding is idempotent: fixed ids, upserts, and an
 //! idempotency key on every message, so running it again changes nothing.
 
-use messaging::{ListingInput, Messaging, MessagingError, Money, OpenConversation, OrderInput, SendMessage, UserInput};
+use messaging::{
+    ListingInput, Messaging, MessagingError, Money, OpenConversation, OrderInput, SendMessage,
+    UserInput,
+};
 use serde_json::json;
 use store::security::ConsoleRole;
 use time::{Duration, OffsetDateTime};
@@ -43,7 +46,9 @@ const DEMO_ENCRYPTION_KEY: &str = "bWFya2V0Z3VhcmQtZGVtby1vbmx5LW5vdC1zZWNyZXQ="
 pub fn configure(config: &mut crate::Config) -> Vec<&'static str> {
     let mut notes = Vec::new();
     if config.security.encryption_key.is_none() {
-        config.security.encryption_key = Some(crate::security::config::ConfigSecret::new(DEMO_ENCRYPTION_KEY));
+        config.security.encryption_key = Some(crate::security::config::ConfigSecret::new(
+            DEMO_ENCRYPTION_KEY,
+        ));
         notes.push("no security.encryption_key configured: using the built-in demo key (never use it for real data)");
     }
     if config.screening.protected_domains.is_empty() && config.screening.brand_names.is_empty() {
@@ -84,17 +89,94 @@ struct U {
 }
 
 const USERS: &[U] = &[
-    U { id: "s-maple-oak", role: "seller", name: "Maple & Oak Furniture", email: "hello@mapleoak.example", phone: "+14155550101", country: "US" },
-    U { id: "s-vintage-lamps", role: "seller", name: "Vintage Lamps NYC", email: "marco@vintagelamps.example", phone: "+12125550147", country: "US" },
-    U { id: "s-kaylas-closet", role: "seller", name: "Kayla's Closet", email: "kayla.brooks@mail.example", phone: "+13105550188", country: "US" },
-    U { id: "s-techdeals", role: "seller", name: "TechDeals Outlet", email: "support@techdeals.example", phone: "+16465550123", country: "US" },
-    U { id: "s-atelier-lena", role: "seller", name: "Atelier Lena", email: "lena@atelier.example", phone: "+4915112345678", country: "DE" },
-    U { id: "b-jordan", role: "buyer", name: "Jordan Reyes", email: "jordan.reyes@mail.example", phone: "+14155550172", country: "US" },
-    U { id: "b-priya", role: "buyer", name: "Priya Natarajan", email: "priya.n@mail.example", phone: "+12125550133", country: "US" },
-    U { id: "b-sam", role: "buyer", name: "Sam Okafor", email: "sam.okafor@mail.example", phone: "+13125550190", country: "US" },
-    U { id: "b-quickbuy", role: "buyer", name: "alex_quickbuy", email: "alex.quickbuy@mail.example", phone: "+17185550111", country: "US" },
-    U { id: "b-mia", role: "buyer", name: "Mia Chen", email: "mia.chen@mail.example", phone: "+14085550166", country: "US" },
-    U { id: "b-tom", role: "buyer", name: "Tom Becker", email: "tom.becker@mail.example", phone: "+4917612345678", country: "DE" },
+    U {
+        id: "s-maple-oak",
+        role: "seller",
+        name: "Maple & Oak Furniture",
+        email: "hello@mapleoak.example",
+        phone: "+14155550101",
+        country: "US",
+    },
+    U {
+        id: "s-vintage-lamps",
+        role: "seller",
+        name: "Vintage Lamps NYC",
+        email: "marco@vintagelamps.example",
+        phone: "+12125550147",
+        country: "US",
+    },
+    U {
+        id: "s-kaylas-closet",
+        role: "seller",
+        name: "Kayla's Closet",
+        email: "kayla.brooks@mail.example",
+        phone: "+13105550188",
+        country: "US",
+    },
+    U {
+        id: "s-techdeals",
+        role: "seller",
+        name: "TechDeals Outlet",
+        email: "support@techdeals.example",
+        phone: "+16465550123",
+        country: "US",
+    },
+    U {
+        id: "s-atelier-lena",
+        role: "seller",
+        name: "Atelier Lena",
+        email: "lena@atelier.example",
+        phone: "+4915112345678",
+        country: "DE",
+    },
+    U {
+        id: "b-jordan",
+        role: "buyer",
+        name: "Jordan Reyes",
+        email: "jordan.reyes@mail.example",
+        phone: "+14155550172",
+        country: "US",
+    },
+    U {
+        id: "b-priya",
+        role: "buyer",
+        name: "Priya Natarajan",
+        email: "priya.n@mail.example",
+        phone: "+12125550133",
+        country: "US",
+    },
+    U {
+        id: "b-sam",
+        role: "buyer",
+        name: "Sam Okafor",
+        email: "sam.okafor@mail.example",
+        phone: "+13125550190",
+        country: "US",
+    },
+    U {
+        id: "b-quickbuy",
+        role: "buyer",
+        name: "alex_quickbuy",
+        email: "alex.quickbuy@mail.example",
+        phone: "+17185550111",
+        country: "US",
+    },
+    U {
+        id: "b-mia",
+        role: "buyer",
+        name: "Mia Chen",
+        email: "mia.chen@mail.example",
+        phone: "+14085550166",
+        country: "US",
+    },
+    U {
+        id: "b-tom",
+        role: "buyer",
+        name: "Tom Becker",
+        email: "tom.becker@mail.example",
+        phone: "+4917612345678",
+        country: "DE",
+    },
 ];
 
 struct L {
@@ -105,12 +187,42 @@ struct L {
 }
 
 const LISTINGS: &[L] = &[
-    L { id: "l-oak-table", seller: "s-maple-oak", title: "Solid oak side table", category: "furniture" },
-    L { id: "l-brass-lamp", seller: "s-vintage-lamps", title: "1950s brass desk lamp", category: "lighting" },
-    L { id: "l-denim-jacket", seller: "s-kaylas-closet", title: "Vintage denim jacket, size M", category: "clothing" },
-    L { id: "l-headphones", seller: "s-techdeals", title: "Noise-cancelling headphones, sealed", category: "electronics" },
-    L { id: "l-linen-dress", seller: "s-atelier-lena", title: "Handmade linen dress", category: "clothing" },
-    L { id: "l-walnut-shelf", seller: "s-maple-oak", title: "Walnut wall shelf", category: "furniture" },
+    L {
+        id: "l-oak-table",
+        seller: "s-maple-oak",
+        title: "Solid oak side table",
+        category: "furniture",
+    },
+    L {
+        id: "l-brass-lamp",
+        seller: "s-vintage-lamps",
+        title: "1950s brass desk lamp",
+        category: "lighting",
+    },
+    L {
+        id: "l-denim-jacket",
+        seller: "s-kaylas-closet",
+        title: "Vintage denim jacket, size M",
+        category: "clothing",
+    },
+    L {
+        id: "l-headphones",
+        seller: "s-techdeals",
+        title: "Noise-cancelling headphones, sealed",
+        category: "electronics",
+    },
+    L {
+        id: "l-linen-dress",
+        seller: "s-atelier-lena",
+        title: "Handmade linen dress",
+        category: "clothing",
+    },
+    L {
+        id: "l-walnut-shelf",
+        seller: "s-maple-oak",
+        title: "Walnut wall shelf",
+        category: "furniture",
+    },
 ];
 
 struct O {
@@ -127,12 +239,78 @@ struct O {
 }
 
 const ORDERS: &[O] = &[
-    O { id: "o-1001", buyer: "b-jordan", seller: "s-maple-oak", listing: "l-oak-table", amount: "189.00", currency: "USD", status: "paid", street: "742 Evergreen Terrace", city: "Springfield", country: "US" },
-    O { id: "o-1002", buyer: "b-quickbuy", seller: "s-vintage-lamps", listing: "l-brass-lamp", amount: "74.50", currency: "USD", status: "created", street: "12 Harbor Rd", city: "Brooklyn", country: "US" },
-    O { id: "o-1003", buyer: "b-priya", seller: "s-techdeals", listing: "l-headphones", amount: "129.99", currency: "USD", status: "paid", street: "88 Lexington Ave", city: "New York", country: "US" },
-    O { id: "o-1004", buyer: "b-sam", seller: "s-kaylas-closet", listing: "l-denim-jacket", amount: "45.00", currency: "USD", status: "created", street: "1200 Market St", city: "Chicago", country: "US" },
-    O { id: "o-1005", buyer: "b-mia", seller: "s-maple-oak", listing: "l-walnut-shelf", amount: "95.00", currency: "USD", status: "delivered", street: "5 Orchard Ln", city: "San Jose", country: "US" },
-    O { id: "o-1006", buyer: "b-tom", seller: "s-atelier-lena", listing: "l-linen-dress", amount: "139.00", currency: "EUR", status: "paid", street: "Lindenstraße 4", city: "Berlin", country: "DE" },
+    O {
+        id: "o-1001",
+        buyer: "b-jordan",
+        seller: "s-maple-oak",
+        listing: "l-oak-table",
+        amount: "189.00",
+        currency: "USD",
+        status: "paid",
+        street: "742 Evergreen Terrace",
+        city: "Springfield",
+        country: "US",
+    },
+    O {
+        id: "o-1002",
+        buyer: "b-quickbuy",
+        seller: "s-vintage-lamps",
+        listing: "l-brass-lamp",
+        amount: "74.50",
+        currency: "USD",
+        status: "created",
+        street: "12 Harbor Rd",
+        city: "Brooklyn",
+        country: "US",
+    },
+    O {
+        id: "o-1003",
+        buyer: "b-priya",
+        seller: "s-techdeals",
+        listing: "l-headphones",
+        amount: "129.99",
+        currency: "USD",
+        status: "paid",
+        street: "88 Lexington Ave",
+        city: "New York",
+        country: "US",
+    },
+    O {
+        id: "o-1004",
+        buyer: "b-sam",
+        seller: "s-kaylas-closet",
+        listing: "l-denim-jacket",
+        amount: "45.00",
+        currency: "USD",
+        status: "created",
+        street: "1200 Market St",
+        city: "Chicago",
+        country: "US",
+    },
+    O {
+        id: "o-1005",
+        buyer: "b-mia",
+        seller: "s-maple-oak",
+        listing: "l-walnut-shelf",
+        amount: "95.00",
+        currency: "USD",
+        status: "delivered",
+        street: "5 Orchard Ln",
+        city: "San Jose",
+        country: "US",
+    },
+    O {
+        id: "o-1006",
+        buyer: "b-tom",
+        seller: "s-atelier-lena",
+        listing: "l-linen-dress",
+        amount: "139.00",
+        currency: "EUR",
+        status: "paid",
+        street: "Lindenstraße 4",
+        city: "Berlin",
+        country: "DE",
+    },
 ];
 
 /// A message: the order (or `listing:<id>:<buyer>`), who sends it (`b` buyer or `s` seller), days and hours ago,
@@ -147,33 +325,159 @@ struct M {
 
 const MESSAGES: &[M] = &[
     // An ordinary sale, with a seller who gives out a phone number (redacted).
-    M { about: "o-1001", from: 'b', days_ago: 6, hour: 9, text: "Hi! Is the oak side table still available? I'd love it before the weekend." },
-    M { about: "o-1001", from: 's', days_ago: 6, hour: 10, text: "Yes it is, thanks for the order! It ships tomorrow morning." },
-    M { about: "o-1001", from: 's', days_ago: 6, hour: 11, text: "Easier to just call. (646) 555-0123 after 5pm" },
-    M { about: "o-1001", from: 'b', days_ago: 5, hour: 8, text: "Thanks, I'll keep it here. Got the tracking number!" },
+    M {
+        about: "o-1001",
+        from: 'b',
+        days_ago: 6,
+        hour: 9,
+        text: "Hi! Is the oak side table still available? I'd love it before the weekend.",
+    },
+    M {
+        about: "o-1001",
+        from: 's',
+        days_ago: 6,
+        hour: 10,
+        text: "Yes it is, thanks for the order! It ships tomorrow morning.",
+    },
+    M {
+        about: "o-1001",
+        from: 's',
+        days_ago: 6,
+        hour: 11,
+        text: "Easier to just call. (646) 555-0123 after 5pm",
+    },
+    M {
+        about: "o-1001",
+        from: 'b',
+        days_ago: 5,
+        hour: 8,
+        text: "Thanks, I'll keep it here. Got the tracking number!",
+    },
     // A buyer who asks for the seller's verification code (credential requests, blocked).
-    M { about: "o-1002", from: 'b', days_ago: 5, hour: 14, text: "hey is the lamp still for sale" },
-    M { about: "o-1002", from: 's', days_ago: 5, hour: 15, text: "It is! It works perfectly, original wiring replaced." },
-    M { about: "o-1002", from: 'b', days_ago: 4, hour: 9, text: "I just sent a code to your phone, can you tell me what it says? It's to make sure you're not a bot" },
-    M { about: "o-1002", from: 'b', days_ago: 2, hour: 16, text: "Send me the code NOW, it expires in 60 seconds and then the money is lost!!" },
+    M {
+        about: "o-1002",
+        from: 'b',
+        days_ago: 5,
+        hour: 14,
+        text: "hey is the lamp still for sale",
+    },
+    M {
+        about: "o-1002",
+        from: 's',
+        days_ago: 5,
+        hour: 15,
+        text: "It is! It works perfectly, original wiring replaced.",
+    },
+    M {
+        about: "o-1002",
+        from: 'b',
+        days_ago: 4,
+        hour: 9,
+        text: "I just sent a code to your phone, can you tell me what it says? It's to make sure you're not a bot",
+    },
+    M {
+        about: "o-1002",
+        from: 'b',
+        days_ago: 2,
+        hour: 16,
+        text: "Send me the code NOW, it expires in 60 seconds and then the money is lost!!",
+    },
     // A seller sending phishing links (held for review).
-    M { about: "o-1003", from: 'b', days_ago: 3, hour: 10, text: "Hello, when will the headphones ship?" },
-    M { about: "o-1003", from: 's', days_ago: 3, hour: 12, text: "Payment pending — click to verify your order: https://exarnplemarket.com/verify" },
-    M { about: "o-1003", from: 's', days_ago: 1, hour: 9, text: "Your order will be cancelled within 24 hours unless you confirm at examp1emarket.com/keep" },
+    M {
+        about: "o-1003",
+        from: 'b',
+        days_ago: 3,
+        hour: 10,
+        text: "Hello, when will the headphones ship?",
+    },
+    M {
+        about: "o-1003",
+        from: 's',
+        days_ago: 3,
+        hour: 12,
+        text: "Payment pending — click to verify your order: https://exarnplemarket.com/verify",
+    },
+    M {
+        about: "o-1003",
+        from: 's',
+        days_ago: 1,
+        hour: 9,
+        text: "Your order will be cancelled within 24 hours unless you confirm at examp1emarket.com/keep",
+    },
     // Off-platform payment (blocked) and a handle (redacted).
-    M { about: "o-1004", from: 'b', days_ago: 4, hour: 18, text: "Love the jacket! Does it run small?" },
-    M { about: "o-1004", from: 's', days_ago: 4, hour: 19, text: "Fits true to size. I only take Venmo, @Kayla-Brooks-7" },
-    M { about: "o-1004", from: 's', days_ago: 2, hour: 11, text: "Can you just Zelle me? Saves us both the fees" },
-    M { about: "o-1004", from: 'b', days_ago: 2, hour: 12, text: "I'd rather pay through the site, thanks." },
+    M {
+        about: "o-1004",
+        from: 'b',
+        days_ago: 4,
+        hour: 18,
+        text: "Love the jacket! Does it run small?",
+    },
+    M {
+        about: "o-1004",
+        from: 's',
+        days_ago: 4,
+        hour: 19,
+        text: "Fits true to size. I only take Venmo, @Kayla-Brooks-7",
+    },
+    M {
+        about: "o-1004",
+        from: 's',
+        days_ago: 2,
+        hour: 11,
+        text: "Can you just Zelle me? Saves us both the fees",
+    },
+    M {
+        about: "o-1004",
+        from: 'b',
+        days_ago: 2,
+        hour: 12,
+        text: "I'd rather pay through the site, thanks.",
+    },
     // A clean conversation.
-    M { about: "o-1005", from: 'b', days_ago: 2, hour: 9, text: "The shelf arrived and it's beautiful, thank you!" },
-    M { about: "o-1005", from: 's', days_ago: 2, hour: 10, text: "So glad you like it! Enjoy." },
+    M {
+        about: "o-1005",
+        from: 'b',
+        days_ago: 2,
+        hour: 9,
+        text: "The shelf arrived and it's beautiful, thank you!",
+    },
+    M {
+        about: "o-1005",
+        from: 's',
+        days_ago: 2,
+        hour: 10,
+        text: "So glad you like it! Enjoy.",
+    },
     // Contact details in another language.
-    M { about: "o-1006", from: 'b', days_ago: 1, hour: 15, text: "Hallo! Ist das Kleid auch in Größe 38 zu haben?" },
-    M { about: "o-1006", from: 's', days_ago: 1, hour: 16, text: "Ja! Schreib mir auf WhatsApp: +49 151 12345678, dann schicke ich dir Fotos." },
+    M {
+        about: "o-1006",
+        from: 'b',
+        days_ago: 1,
+        hour: 15,
+        text: "Hallo! Ist das Kleid auch in Größe 38 zu haben?",
+    },
+    M {
+        about: "o-1006",
+        from: 's',
+        days_ago: 1,
+        hour: 16,
+        text: "Ja! Schreib mir auf WhatsApp: +49 151 12345678, dann schicke ich dir Fotos.",
+    },
     // Before a sale: a contact request with a credential request.
-    M { about: "listing:l-denim-jacket:b-quickbuy", from: 'b', days_ago: 1, hour: 20, text: "What's your phone number? I'll send a verification code to it, just read it back to me to prove you're real" },
-    M { about: "listing:l-oak-table:b-priya", from: 'b', days_ago: 0, hour: 0, text: "Could you send me a few more photos of the table top?" },
+    M {
+        about: "listing:l-denim-jacket:b-quickbuy",
+        from: 'b',
+        days_ago: 1,
+        hour: 20,
+        text: "What's your phone number? I'll send a verification code to it, just read it back to me to prove you're real",
+    },
+    M {
+        about: "listing:l-oak-table:b-priya",
+        from: 'b',
+        days_ago: 0,
+        hour: 0,
+        text: "Could you send me a few more photos of the table top?",
+    },
 ];
 
 fn at(now: OffsetDateTime, days_ago: i64, hour: i64) -> OffsetDateTime {
@@ -182,7 +486,10 @@ fn at(now: OffsetDateTime, days_ago: i64, hour: i64) -> OffsetDateTime {
 }
 
 fn user(id: &str) -> Result<&'static U, DemoError> {
-    USERS.iter().find(|u| u.id == id).ok_or(DemoError::Config("a demo order names an unknown user"))
+    USERS
+        .iter()
+        .find(|u| u.id == id)
+        .ok_or(DemoError::Config("a demo order names an unknown user"))
 }
 
 /// Seeds the marketplace and the demo console accounts; answers the login to print.
@@ -241,12 +548,21 @@ pub async fn seed(state: &AppState) -> Result<DemoLogin, DemoError> {
     for (i, msg) in MESSAGES.iter().enumerate() {
         let (buyer, seller, order, listing) = match msg.about.strip_prefix("listing:") {
             Some(rest) => {
-                let (listing, buyer) = rest.split_once(':').ok_or(DemoError::Config("bad demo subject"))?;
-                let seller = LISTINGS.iter().find(|l| l.id == listing).ok_or(DemoError::Config("bad demo listing"))?.seller;
+                let (listing, buyer) = rest
+                    .split_once(':')
+                    .ok_or(DemoError::Config("bad demo subject"))?;
+                let seller = LISTINGS
+                    .iter()
+                    .find(|l| l.id == listing)
+                    .ok_or(DemoError::Config("bad demo listing"))?
+                    .seller;
                 (buyer, seller, None, Some(listing))
             }
             None => {
-                let o = ORDERS.iter().find(|o| o.id == msg.about).ok_or(DemoError::Config("bad demo order"))?;
+                let o = ORDERS
+                    .iter()
+                    .find(|o| o.id == msg.about)
+                    .ok_or(DemoError::Config("bad demo order"))?;
                 (o.buyer, o.seller, Some(o.id), None)
             }
         };
@@ -298,9 +614,9 @@ pub async fn seed(state: &AppState) -> Result<DemoLogin, DemoError> {
 /// The demo investigator and admin, each with the fixed password and TOTP secret.
 async fn accounts(state: &AppState, now: OffsetDateTime) -> Result<String, DemoError> {
     let cfg = &state.config.security;
-    let key = cfg
-        .data_key()
-        .ok_or(DemoError::Config("the demo needs security.encryption_key (serve --demo sets one when none is configured)"))?;
+    let key = cfg.data_key().ok_or(DemoError::Config(
+        "the demo needs security.encryption_key (serve --demo sets one when none is configured)",
+    ))?;
     for (username, name, role) in [
         (USERNAME, "Demo Investigator", ConsoleRole::Investigator),
         (ADMIN_USERNAME, "Demo Admin", ConsoleRole::Admin),
@@ -309,14 +625,25 @@ async fn accounts(state: &AppState, now: OffsetDateTime) -> Result<String, DemoE
             Some(a) => a,
             None => {
                 crate::security::console::create_account(
-                    &state.store, cfg, username, name, None, role, PASSWORD, "demo", now,
+                    &state.store,
+                    cfg,
+                    username,
+                    name,
+                    None,
+                    role,
+                    PASSWORD,
+                    "demo",
+                    now,
                 )
                 .await?
             }
         };
         if account.totp_secret_enc.is_none() {
             let enc = key.encrypt(TOTP_SECRET, &format!("console-totp:{}", account.id))?;
-            state.store.set_console_totp(&account.id, &enc, "demo", now).await?;
+            state
+                .store
+                .set_console_totp(&account.id, &enc, "demo", now)
+                .await?;
         }
     }
     Ok(security::totp::enrolment(TOTP_SECRET, "Marketguard demo", USERNAME)?.secret_base32)

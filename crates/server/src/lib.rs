@@ -2,9 +2,9 @@
 //! socket; [`serve`] binds it to an address with logging and graceful shutdown.
 
 pub mod auth;
+pub mod config;
 pub mod console;
 pub mod demo;
-pub mod config;
 pub mod error;
 pub mod json;
 pub mod routes;
@@ -232,9 +232,9 @@ pub async fn serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)?;
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartError::Serve)?;
     tracing::info!("stopped: requests in flight finished");
     policy_reloader.abort();
     if let Some(task) = sender {

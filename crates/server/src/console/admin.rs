@@ -9,8 +9,8 @@ use store::security::ConsoleRole;
 
 use super::error::ConsoleError;
 use super::layout::{Nav, Page, badge, time_el};
-use super::session::{Admin, Viewer, encode_query};
 use super::session::AdminPosted;
+use super::session::{Admin, Viewer, encode_query};
 use crate::AppState;
 use crate::security::console as accounts;
 

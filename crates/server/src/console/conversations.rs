@@ -60,11 +60,7 @@ async fn render(
             format!("{} (seller)", view.seller.display_name)
         }
     };
-    let has_data = order.is_some()
-        || view
-            .messages
-            .iter()
-            .any(|m| !m.findings.is_empty());
+    let has_data = order.is_some() || view.messages.iter().any(|m| !m.findings.is_empty());
     let body = html! {
         h1 { "Conversation " code { (c.id) } }
         dl.facts {
@@ -109,5 +105,10 @@ async fn render(
             }
         }
     };
-    Ok(Page::new(format!("Conversation {id}"), viewer, Nav::None, body))
+    Ok(Page::new(
+        format!("Conversation {id}"),
+        viewer,
+        Nav::None,
+        body,
+    ))
 }

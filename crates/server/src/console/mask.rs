@@ -117,7 +117,11 @@ pub fn address(json: &str, reveal: Reveal) -> String {
     }
     let country = serde_json::from_str::<serde_json::Value>(json)
         .ok()
-        .and_then(|v| v.get("country").and_then(|c| c.as_str()).map(str::to_string));
+        .and_then(|v| {
+            v.get("country")
+                .and_then(|c| c.as_str())
+                .map(str::to_string)
+        });
     match country {
         Some(c) => format!("[address hidden] ({c})"),
         None => "[address hidden]".into(),

@@ -9,7 +9,7 @@
 mod admin;
 mod assets;
 mod audit;
-mod chart;
+// mod chart; (used by the overview page, with casework)
 mod conversations;
 mod error;
 mod home;

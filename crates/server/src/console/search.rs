@@ -47,7 +47,9 @@ async fn find(state: &AppState, q: &str) -> Result<Vec<Hit>, ConsoleError> {
         });
     }
     if let Some(o) = store.order(q).await? {
-        let conversation = store.conversation_by_subject(&format!("order:{}", o.id)).await?;
+        let conversation = store
+            .conversation_by_subject(&format!("order:{}", o.id))
+            .await?;
         let href = match &conversation {
             Some(c) => format!("/console/conversations/{}", encode_query(&c.id)),
             None => format!("/console/users/{}", encode_query(&o.buyer_id)),
@@ -79,7 +81,11 @@ pub async fn page(
     Query(Q { q }): Query<Q>,
 ) -> Result<Response, ConsoleError> {
     let q = q.trim();
-    let hits = if q.is_empty() { Vec::new() } else { find(&state, q).await? };
+    let hits = if q.is_empty() {
+        Vec::new()
+    } else {
+        find(&state, q).await?
+    };
     if let [only] = hits.as_slice() {
         return Ok(Redirect::to(&only.href).into_response());
     }

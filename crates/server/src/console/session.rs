@@ -38,11 +38,7 @@ impl Viewer {
 
     /// Who the audit log names for what this viewer does: `investigator:<username>` or `admin:<username>`.
     pub fn actor(&self) -> String {
-        format!(
-            "{}:{}",
-            self.account.role.as_str(),
-            self.account.username
-        )
+        format!("{}:{}", self.account.role.as_str(), self.account.username)
     }
 
     /// The hidden input every POST form of this session carries.
@@ -235,8 +231,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
                     .into(),
             )));
         }
-        let form = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|e| NoViewer::Failed(ConsoleError::Invalid(format!("The form is incomplete: {e}"))))?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            NoViewer::Failed(ConsoleError::Invalid(format!(
+                "The form is incomplete: {e}"
+            )))
+        })?;
         Ok(Posted { viewer, form })
     }
 }

@@ -91,7 +91,10 @@ async fn render(
     let second = store.second_factor(id).await?;
     let alerts = store.security_alerts(Some(id), 10).await?;
     let conversations = store.conversations_of_user(id, 50).await?;
-    let audit_href = format!("/console/audit?subject={}", encode_query(&format!("user:{id}")));
+    let audit_href = format!(
+        "/console/audit?subject={}",
+        encode_query(&format!("user:{id}"))
+    );
     let body = html! {
         h1 { "User " (user.display_name) " " (badge(&user.status)) }
         dl.facts #user-facts {
@@ -169,5 +172,10 @@ async fn render(
             }
         }
     };
-    Ok(Page::new(format!("User {}", user.display_name), viewer, Nav::None, body))
+    Ok(Page::new(
+        format!("User {}", user.display_name),
+        viewer,
+        Nav::None,
+        body,
+    ))
 }

@@ -103,13 +103,19 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut ready = false;
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 ready = true;
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(ready, "chromedriver did not listen on port {port} within 10 s");
+        assert!(
+            ready,
+            "chromedriver did not listen on port {port} within 10 s"
+        );
         let mut chrome = serde_json::json!({
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1366,900", "--lang=en-US"]
@@ -126,7 +132,9 @@ impl Browser {
             .capabilities(caps)
             .connect(&url)
             .await
-            .unwrap_or_else(|e| panic!("chromedriver at {url} did not start a Chromium session: {e}"));
+            .unwrap_or_else(|e| {
+                panic!("chromedriver at {url} did not start a Chromium session: {e}")
+            });
         Browser { client, driver }
     }
 
@@ -207,7 +215,10 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("no new page loaded within 5 s (still on {})", self.path().await);
+        panic!(
+            "no new page loaded within 5 s (still on {})",
+            self.path().await
+        );
     }
 
     /// The page's whole text.
@@ -225,7 +236,10 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("`{needle}` did not appear on {}; the page says:\n{last}", self.path().await);
+        panic!(
+            "`{needle}` did not appear on {}; the page says:\n{last}",
+            self.path().await
+        );
     }
 
     /// Signs in through the login form with the TOTP code of the current time step.

@@ -71,20 +71,32 @@ impl Env {
     }
 
     async fn post(&self, path: &str, cookie: Option<&str>, form: &str) -> Res {
-        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        self.send(req.body(Body::from(form.to_string())).unwrap()).await
+        self.send(req.body(Body::from(form.to_string())).unwrap())
+            .await
     }
 
     /// A signed-in session cookie for a new account with this role (through the library, not the form).
     async fn session(&self, username: &str, role: ConsoleRole) -> String {
         let cfg = &self.state.config.security;
         let now = OffsetDateTime::now_utc();
-        accounts::create_account(&self.store, cfg, username, username, None, role, PASSWORD, "test", now)
-            .await
-            .unwrap();
+        accounts::create_account(
+            &self.store,
+            cfg,
+            username,
+            username,
+            None,
+            role,
+            PASSWORD,
+            "test",
+            now,
+        )
+        .await
+        .unwrap();
         let signed = accounts::sign_in(
             &self.store,
             cfg,
@@ -108,7 +120,10 @@ impl Env {
     /// The CSRF token of the session behind `cookie`, read from a rendered page.
     async fn csrf(&self, cookie: &str) -> String {
         let page = self.get("/console", Some(cookie)).await;
-        let at = page.body.find(r#"name="_csrf" value=""#).expect("a page with a form");
+        let at = page
+            .body
+            .find(r#"name="_csrf" value=""#)
+            .expect("a page with a form");
         let rest = &page.body[at + r#"name="_csrf" value=""#.len()..];
         rest[..rest.find('"').unwrap()].to_string()
     }
@@ -126,7 +141,11 @@ async fn without_a_session_every_route_goes_to_login(db: &testkit::TestDb) {
     for (path, _) in GET_PAGES {
         for cookie in [None, Some("mg_console=mgs_not-a-real-token")] {
             let r = e.get(path, cookie).await;
-            assert_eq!(r.status, StatusCode::SEE_OTHER, "GET {path} with {cookie:?}");
+            assert_eq!(
+                r.status,
+                StatusCode::SEE_OTHER,
+                "GET {path} with {cookie:?}"
+            );
             assert!(
                 location(&r).starts_with("/console/login?next=/console"),
                 "GET {path}: {}",
@@ -171,7 +190,10 @@ async fn investigators_get_403_on_admin_routes(db: &testkit::TestDb) {
         let r = e.get(path, Some(&inv)).await;
         if *admin_only {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "investigator GET {path}");
-            assert!(!r.body.contains("API keys"), "GET {path} leaked the admin page");
+            assert!(
+                !r.body.contains("API keys"),
+                "GET {path} leaked the admin page"
+            );
             let r = e.get(path, Some(&admin)).await;
             assert_eq!(r.status, StatusCode::OK, "admin GET {path}");
         } else {
@@ -194,10 +216,26 @@ async fn investigators_get_403_on_admin_routes(db: &testkit::TestDb) {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "investigator POST {path}");
     }
-    assert!(e.store.console_account_by_username("mallory").await.unwrap().is_none());
+    assert!(
+        e.store
+            .console_account_by_username("mallory")
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The investigator's pages show no admin link; the admin's do.
-    assert!(!e.get("/console", Some(&inv)).await.body.contains(r#"href="/console/admin""#));
-    assert!(e.get("/console", Some(&admin)).await.body.contains(r#"href="/console/admin""#));
+    assert!(
+        !e.get("/console", Some(&inv))
+            .await
+            .body
+            .contains(r#"href="/console/admin""#)
+    );
+    assert!(
+        e.get("/console", Some(&admin))
+            .await
+            .body
+            .contains(r#"href="/console/admin""#)
+    );
 }
 
 async fn posts_need_the_sessions_csrf_token(db: &testkit::TestDb) {
@@ -212,10 +250,15 @@ async fn posts_need_the_sessions_csrf_token(db: &testkit::TestDb) {
     // Ivy is still signed in; with her own token the logout works and ends the session.
     assert_eq!(e.get("/console", Some(&ivy)).await.status, StatusCode::OK);
     let csrf = e.csrf(&ivy).await;
-    let r = e.post("/console/logout", Some(&ivy), &format!("_csrf={csrf}")).await;
+    let r = e
+        .post("/console/logout", Some(&ivy), &format!("_csrf={csrf}"))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/console/login"));
-    assert_eq!(e.get("/console", Some(&ivy)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        e.get("/console", Some(&ivy)).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(e.get("/console", Some(&max)).await.status, StatusCode::OK);
 }
 
@@ -223,29 +266,68 @@ async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
     let e = env(db).await;
     let cfg = e.state.config.security.clone();
     let now = OffsetDateTime::now_utc();
-    let account = accounts::create_account(&e.store, &cfg, "lee", "Lee", None, ConsoleRole::Investigator, PASSWORD, "test", now)
+    let account = accounts::create_account(
+        &e.store,
+        &cfg,
+        "lee",
+        "Lee",
+        None,
+        ConsoleRole::Investigator,
+        PASSWORD,
+        "test",
+        now,
+    )
+    .await
+    .unwrap();
+    let enrol = accounts::enrol_totp(&e.store, &cfg, &account, now)
         .await
         .unwrap();
-    let enrol = accounts::enrol_totp(&e.store, &cfg, &account, now).await.unwrap();
-    let secret = totp_rs::Secret::Encoded(enrol.secret_base32).to_bytes().unwrap();
+    let secret = totp_rs::Secret::Encoded(enrol.secret_base32)
+        .to_bytes()
+        .unwrap();
 
     let form = e.get("/console/login?next=/console/audit", None).await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains(r#"<label for="totp">"#), "every input has a label");
-    let login_cookie = form.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    let token = login_cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    assert!(
+        form.body.contains(r#"<label for="totp">"#),
+        "every input has a label"
+    );
+    let login_cookie = form
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let token = login_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string();
     let cookie = format!("mg_console_login={token}");
 
     // Without the TOTP code: refused, no session.
     let r = e
-        .post("/console/login", Some(&cookie), &format!("_login={token}&username=lee&password={PASSWORD}&totp="))
+        .post(
+            "/console/login",
+            Some(&cookie),
+            &format!("_login={token}&username=lee&password={PASSWORD}&totp="),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("six-digit code"));
     // Without the login cookie (a cross-site form): refused before the password is looked at.
-    let code = security::totp::code_at_step(&secret, security::totp::step_at(OffsetDateTime::now_utc())).unwrap();
+    let code =
+        security::totp::code_at_step(&secret, security::totp::step_at(OffsetDateTime::now_utc()))
+            .unwrap();
     let r = e
-        .post("/console/login", None, &format!("_login={token}&username=lee&password={PASSWORD}&totp={code}"))
+        .post(
+            "/console/login",
+            None,
+            &format!("_login={token}&username=lee&password={PASSWORD}&totp={code}"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
@@ -253,7 +335,9 @@ async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
         .post(
             "/console/login",
             Some(&cookie),
-            &format!("_login={token}&username=lee&password={PASSWORD}&totp={code}&next=/console/audit"),
+            &format!(
+                "_login={token}&username=lee&password={PASSWORD}&totp={code}&next=/console/audit"
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -268,16 +352,29 @@ async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Strict"), "{session}");
     assert!(session.contains("Path=/console"), "{session}");
-    assert!(!session.contains("Secure"), "the tests turn Secure off: {session}");
+    assert!(
+        !session.contains("Secure"),
+        "the tests turn Secure off: {session}"
+    );
     let cookie = session.split(';').next().unwrap();
     let page = e.get("/console/audit", Some(cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
     assert!(page.headers.get(header::CONTENT_SECURITY_POLICY).is_some());
     // An address off the console is not followed after sign-in (no open redirect).
-    accounts::create_account(&e.store, &cfg, "max", "Max", None, ConsoleRole::Investigator, PASSWORD, "test", now)
-        .await
-        .unwrap();
+    accounts::create_account(
+        &e.store,
+        &cfg,
+        "max",
+        "Max",
+        None,
+        ConsoleRole::Investigator,
+        PASSWORD,
+        "test",
+        now,
+    )
+    .await
+    .unwrap();
     let r = e
         .post(
             "/console/login",
@@ -299,27 +396,54 @@ async fn reveal_needs_a_reason_and_is_audited(db: &testkit::TestDb) {
     assert!(!masked.body.contains("jordan.reyes@mail.example"));
     assert!(masked.body.contains("j•••@•••.example"));
 
-    let r = e.post("/console/users/b-jordan/reveal", Some(&ivy), &format!("_csrf={csrf}&reason=")).await;
+    let r = e
+        .post(
+            "/console/users/b-jordan/reveal",
+            Some(&ivy),
+            &format!("_csrf={csrf}&reason="),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.body.contains("jordan.reyes@mail.example"));
     let r = e
-        .post("/console/users/nobody/reveal", Some(&ivy), &format!("_csrf={csrf}&reason=looking+around"))
+        .post(
+            "/console/users/nobody/reveal",
+            Some(&ivy),
+            &format!("_csrf={csrf}&reason=looking+around"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     let r = e
-        .post("/console/users/b-jordan/reveal", Some(&ivy), &format!("_csrf={csrf}&reason=Case+42%3A+verify+contact"))
+        .post(
+            "/console/users/b-jordan/reveal",
+            Some(&ivy),
+            &format!("_csrf={csrf}&reason=Case+42%3A+verify+contact"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("jordan.reyes@mail.example"));
-    let audit = e.store.recent_audit_events(None, Some("user:b-jordan"), 10).await.unwrap();
-    let reveal = audit.iter().find(|a| a.action == "console.reveal_personal_data").unwrap();
+    let audit = e
+        .store
+        .recent_audit_events(None, Some("user:b-jordan"), 10)
+        .await
+        .unwrap();
+    let reveal = audit
+        .iter()
+        .find(|a| a.action == "console.reveal_personal_data")
+        .unwrap();
     assert_eq!(reveal.actor, "investigator:ivy");
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&reveal.details).unwrap()["reason"],
         "Case 42: verify contact"
     );
-    assert_eq!(audit.iter().filter(|a| a.action == "console.reveal_personal_data").count(), 1);
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == "console.reveal_personal_data")
+            .count(),
+        1
+    );
     assert!(e.store.verify_audit_chain().await.unwrap().is_intact());
 }
 
@@ -328,7 +452,11 @@ async fn admin_creates_an_investigator_and_revokes_a_key(db: &testkit::TestDb) {
     let ada = e.session("ada", ConsoleRole::Admin).await;
     let csrf = e.csrf(&ada).await;
     let now = OffsetDateTime::now_utc();
-    let key = e.store.create_api_key("backend", &[store::Scope::Screen], "test", now).await.unwrap();
+    let key = e
+        .store
+        .create_api_key("backend", &[store::Scope::Screen], "test", now)
+        .await
+        .unwrap();
 
     let page = e.get("/console/admin", Some(&ada)).await;
     assert!(page.body.contains("backend"));
@@ -337,26 +465,72 @@ async fn admin_creates_an_investigator_and_revokes_a_key(db: &testkit::TestDb) {
 
     // A weak password is refused with the policy's reason; nothing is created.
     let r = e
-        .post("/console/admin/accounts", Some(&ada), &format!("_csrf={csrf}&username=ivy&display_name=Ivy&role=investigator&password=password123"))
+        .post(
+            "/console/admin/accounts",
+            Some(&ada),
+            &format!(
+                "_csrf={csrf}&username=ivy&display_name=Ivy&role=investigator&password=password123"
+            ),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(e.store.console_account_by_username("ivy").await.unwrap().is_none());
+    assert!(
+        e.store
+            .console_account_by_username("ivy")
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let r = e
-        .post("/console/admin/accounts", Some(&ada), &format!("_csrf={csrf}&username=ivy&display_name=Ivy&role=investigator&password={PASSWORD}"))
+        .post(
+            "/console/admin/accounts",
+            Some(&ada),
+            &format!(
+                "_csrf={csrf}&username=ivy&display_name=Ivy&role=investigator&password={PASSWORD}"
+            ),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains(r#"id="new-totp-secret""#));
-    let ivy = e.store.console_account_by_username("ivy").await.unwrap().unwrap();
+    let ivy = e
+        .store
+        .console_account_by_username("ivy")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(ivy.role, ConsoleRole::Investigator);
-    assert!(ivy.totp_secret_enc.is_some(), "new accounts get a second factor");
+    assert!(
+        ivy.totp_secret_enc.is_some(),
+        "new accounts get a second factor"
+    );
 
     let r = e
-        .post(&format!("/console/admin/api-keys/{}/revoke", key.key.id), Some(&ada), &format!("_csrf={csrf}"))
+        .post(
+            &format!("/console/admin/api-keys/{}/revoke", key.key.id),
+            Some(&ada),
+            &format!("_csrf={csrf}"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(e.store.find_api_key(&key.secret).await.unwrap().unwrap().revoked_at.is_some());
+    assert!(
+        e.store
+            .find_api_key(&key.secret)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
     let audit = e.store.recent_audit_events(None, None, 20).await.unwrap();
-    assert!(audit.iter().any(|a| a.action == "api_key.revoke" && a.actor == "admin:ada"));
-    assert!(audit.iter().any(|a| a.action == "console_account.create" && a.actor == "admin:ada"));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "api_key.revoke" && a.actor == "admin:ada")
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "console_account.create" && a.actor == "admin:ada")
+    );
 }

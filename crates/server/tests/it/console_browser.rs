@@ -26,8 +26,13 @@ async fn sign_in_reveal_personal_data_and_see_it_audited(db: &testkit::TestDb) {
             "The username, password or code is wrong."
         );
 
-        b.sign_in(&base, login.username, login.password, server::demo::TOTP_SECRET)
-            .await;
+        b.sign_in(
+            &base,
+            login.username,
+            login.password,
+            server::demo::TOTP_SECRET,
+        )
+        .await;
         assert_eq!(b.path().await, "/console");
         assert!(b.body().await.contains("Welcome, Demo Investigator"));
 
@@ -58,8 +63,11 @@ async fn sign_in_reveal_personal_data_and_see_it_audited(db: &testkit::TestDb) {
         assert!(!marks.is_empty(), "findings are highlighted");
 
         // Reveal with a reason.
-        b.fill("#reveal-reason", "Report about order o-1001: checking the number")
-            .await;
+        b.fill(
+            "#reveal-reason",
+            "Report about order o-1001: checking the number",
+        )
+        .await;
         b.click_nav("form.reveal button").await;
         let shown = b.wait_for_text("Personal data shown").await;
         assert!(shown.contains("(646) 555-0123"), "{shown}");

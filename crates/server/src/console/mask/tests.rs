@@ -19,9 +19,17 @@ fn masks_data_findings_until_revealed() {
     let masked = highlight(text, &f, Reveal::Masked).into_string();
     assert!(!masked.contains("0612345678"), "{masked}");
     assert!(masked.contains("[phone number hidden]"), "{masked}");
-    assert!(masked.contains("&lt;now&gt;"), "text outside findings is escaped: {masked}");
+    assert!(
+        masked.contains("&lt;now&gt;"),
+        "text outside findings is escaped: {masked}"
+    );
     let shown = highlight(text, &f, Reveal::Shown).into_string();
-    assert!(shown.contains(r#"<mark title="contact.phone: why" data-category="contact.phone">0612345678</mark>"#), "{shown}");
+    assert!(
+        shown.contains(
+            r#"<mark title="contact.phone: why" data-category="contact.phone">0612345678</mark>"#
+        ),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -49,7 +57,10 @@ fn overlapping_and_out_of_range_findings_are_safe() {
 #[test]
 fn masks_contact_details() {
     assert_eq!(email("alice@example.com", Reveal::Masked), "a•••@•••.com");
-    assert_eq!(email("alice@example.com", Reveal::Shown), "alice@example.com");
+    assert_eq!(
+        email("alice@example.com", Reveal::Shown),
+        "alice@example.com"
+    );
     assert_eq!(phone("+33 6 12 34 56 78", Reveal::Masked), "•••••••78");
     assert_eq!(
         address(r#"{"line1":"1 rue X","country":"FR"}"#, Reveal::Masked),
