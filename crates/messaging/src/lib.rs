@@ -92,6 +92,8 @@ pub struct Messaging {
     /// SQLite lets one writer in at a time; queueing the senders here (in arrival order) is much kinder to latency
     /// than SQLite's busy handler, which sleeps in growing steps. `None` on PostgreSQL.
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// Routes the cases a held message or an appeal opens.
+    cases: Arc<cases::CasePolicy>,
 }
 
 /// A message to send.
@@ -147,6 +149,7 @@ impl Messaging {
             screener,
             policy: Arc::new(RwLock::new(Arc::new(policy))),
             write_gate,
+            cases: Arc::new(cases::CasePolicy::builtin()),
         }
     }
 
@@ -431,6 +434,17 @@ impl Messaging {
         });
         let window_start = now - policy.strikes.window;
         let message_id = message.id.clone();
+        let hold_case = (decision.action == Action::Hold).then(|| {
+            self.new_case(
+                cases::Source::HeldMessage,
+                cases::SubjectType::Message,
+                &message.id,
+                format!("message:{}", message.id),
+                Some(&sender.id),
+                Some(&conversation),
+                now,
+            )
+        });
         let enforce = |facts: &store::messaging::EnforcementFacts| {
             escalation_step(&policy, facts, window_start, &message_id, now)
         };
@@ -440,7 +454,13 @@ impl Messaging {
                 None => None,
             };
             self.store
-                .record_message(&message, strike.as_ref(), window_start, enforce)
+                .record_message(
+                    &message,
+                    strike.as_ref(),
+                    window_start,
+                    enforce,
+                    hold_case.as_ref(),
+                )
                 .await?
         };
         match recorded {
@@ -581,7 +601,54 @@ impl Messaging {
                 "an appeal against step {step_id} is already open"
             )));
         }
-        Ok(self.store.file_appeal(step_id, user_id, text, now).await?)
+        let case = self.new_case(
+            cases::Source::Appeal,
+            cases::SubjectType::User,
+            user_id,
+            format!("appeal:{step_id}"),
+            Some(user_id),
+            None,
+            now,
+        );
+        Ok(self
+            .store
+            .file_appeal(step_id, user_id, text, &case, now)
+            .await?)
+    }
+
+    /// Replaces the case policy that routes held messages and appeals (the built-in one by default).
+    pub fn with_case_policy(mut self, policy: Arc<cases::CasePolicy>) -> Messaging {
+        self.cases = policy;
+        self
+    }
+
+    /// A case to open, routed by the case policy.
+    #[allow(clippy::too_many_arguments)] // the case's facts, each distinct
+    fn new_case(
+        &self,
+        source: cases::Source,
+        subject_type: cases::SubjectType,
+        subject_id: &str,
+        subject_key: String,
+        user_id: Option<&str>,
+        conversation: Option<&ConversationRecord>,
+        now: OffsetDateTime,
+    ) -> store::cases::NewCase {
+        let routing = self.cases.route(source);
+        store::cases::NewCase {
+            subject_type: subject_type.as_str().to_string(),
+            subject_id: subject_id.to_string(),
+            subject_key,
+            user_id: user_id.map(str::to_string),
+            conversation_id: conversation.map(|c| c.id.clone()),
+            order_id: conversation.and_then(|c| c.order_id.clone()),
+            source: source.kind().as_str().to_string(),
+            category: None,
+            queue: routing.queue,
+            priority: i64::from(routing.priority),
+            due_at: now + routing.due,
+            policy_version: self.cases.version.clone(),
+        }
     }
 }
 

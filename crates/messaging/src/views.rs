@@ -139,6 +139,19 @@ impl Messaging {
             .store
             .conversation_messages(&c.id, after, limit.clamp(1, MAX_PAGE))
             .await?;
+        // An investigator's review of a held message: `released` delivers the original, `rejected` keeps it away.
+        let released: std::collections::HashSet<String> =
+            if records.iter().any(|m| m.action == "hold") {
+                self.store
+                    .held_reviews(&c.id)
+                    .await?
+                    .into_iter()
+                    .filter(|r| r.decision == "released")
+                    .map(|r| r.message_id)
+                    .collect()
+            } else {
+                Default::default()
+            };
         let messages = records
             .into_iter()
             .filter_map(|m| {
@@ -150,6 +163,15 @@ impl Messaging {
                         text: Some(m.original_text),
                         action: Some(m.action),
                         notice: m.notice_to_sender,
+                    })
+                } else if released.contains(&m.id) {
+                    Some(ParticipantMessage {
+                        id: m.id,
+                        sent_at: m.created_at,
+                        mine: false,
+                        text: Some(m.original_text),
+                        action: None,
+                        notice: None,
                     })
                 } else if m.delivered_text.is_some() || m.notice_to_recipient.is_some() {
                     Some(ParticipantMessage {

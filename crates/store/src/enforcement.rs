@@ -54,7 +54,7 @@ pub struct AppealRecord {
     pub created_at: OffsetDateTime,
 }
 
-const STEP_COLUMNS: &str = "id, user_id, level, rung, until, reason, notice, decided_by, strike_id, case_id, reverses_step_id, reversed_by, created_at";
+pub(crate) const STEP_COLUMNS: &str = "id, user_id, level, rung, until, reason, notice, decided_by, strike_id, case_id, reverses_step_id, reversed_by, created_at";
 
 pub(crate) async fn active_steps_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -270,15 +270,18 @@ impl Store {
         Ok((step, reversal))
     }
 
-    /// Stores an appeal against a step for the case queue; writes `appeal.file` to the audit log.
+    /// Stores an appeal against a step and puts it in front of an investigator: when an investigator's resolved
+    /// case took the step, that case is reopened as `appealed` for a different investigator (the one who decided
+    /// is excluded); otherwise `case` is opened. Writes `appeal.file` to the audit log in the same transaction.
     pub async fn file_appeal(
         &self,
         step_id: &str,
         user_id: &str,
         text: &str,
+        case: &crate::cases::NewCase,
         now: OffsetDateTime,
     ) -> Result<AppealRecord, StoreError> {
-        let appeal = AppealRecord {
+        let mut appeal = AppealRecord {
             id: uuid::Uuid::now_v7().to_string(),
             step_id: step_id.to_string(),
             user_id: user_id.to_string(),
@@ -287,15 +290,64 @@ impl Store {
             case_id: None,
             created_at: now,
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = match self.backend() {
+            crate::Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            crate::Backend::Postgres => self.pool().begin().await?,
+        };
+        let decided_case: Option<String> =
+            sqlx::query_scalar("SELECT case_id FROM enforcement_steps WHERE id = $1")
+                .bind(step_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten();
+        // Reopen the deciding case unless another case about its subject is active (then the appeal gets its own).
+        let reopened = match &decided_case {
+            Some(case_id) => sqlx::query(
+                "UPDATE cases SET state = 'appealed', excluded_assignee = resolved_by, assignee = NULL, locked_at = NULL, \
+                 due_at = $1, updated_at = $2 WHERE id = $3 AND state = 'resolved' AND NOT EXISTS \
+                 (SELECT 1 FROM cases other WHERE other.subject_key = cases.subject_key AND other.state <> 'resolved')",
+            )
+            .bind(format_time(case.due_at))
+            .bind(format_time(now))
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1,
+            None => false,
+        };
+        let case_id = match (reopened, decided_case) {
+            (true, Some(id)) => {
+                audit::append_in(
+                    &mut tx,
+                    &AuditEntry::new(
+                        &format!("user:{user_id}"),
+                        "case.appeal",
+                        &format!("case:{id}"),
+                    )
+                    .with_details(serde_json::json!({"appeal_id": appeal.id, "step_id": step_id})),
+                    now,
+                )
+                .await?;
+                id
+            }
+            _ => {
+                crate::cases::open_case_in(&mut tx, case, &format!("user:{user_id}"), now)
+                    .await?
+                    .0
+                    .id
+            }
+        };
+        appeal.case_id = Some(case_id);
         sqlx::query(
-            "INSERT INTO appeals (id, step_id, user_id, text, status, case_id, created_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+            "INSERT INTO appeals (id, step_id, user_id, text, status, case_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&appeal.id)
         .bind(&appeal.step_id)
         .bind(&appeal.user_id)
         .bind(&appeal.text)
         .bind(&appeal.status)
+        .bind(&appeal.case_id)
         .bind(format_time(now))
         .execute(&mut *tx)
         .await?;
@@ -322,19 +374,7 @@ impl Store {
         .bind(step_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AppealRecord {
-                    id: r.try_get("id")?,
-                    step_id: r.try_get("step_id")?,
-                    user_id: r.try_get("user_id")?,
-                    text: r.try_get("text")?,
-                    status: r.try_get("status")?,
-                    case_id: r.try_get("case_id")?,
-                    created_at: time_col(r, "created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(row_to_appeal).collect()
     }
 }
 
@@ -352,6 +392,18 @@ pub(crate) fn row_to_step(r: &sqlx::any::AnyRow) -> Result<StepRecord, StoreErro
         case_id: r.try_get("case_id")?,
         reverses_step_id: r.try_get("reverses_step_id")?,
         reversed_by: r.try_get("reversed_by")?,
+        created_at: time_col(r, "created_at")?,
+    })
+}
+
+pub(crate) fn row_to_appeal(r: &sqlx::any::AnyRow) -> Result<AppealRecord, StoreError> {
+    Ok(AppealRecord {
+        id: r.try_get("id")?,
+        step_id: r.try_get("step_id")?,
+        user_id: r.try_get("user_id")?,
+        text: r.try_get("text")?,
+        status: r.try_get("status")?,
+        case_id: r.try_get("case_id")?,
         created_at: time_col(r, "created_at")?,
     })
 }

@@ -11,6 +11,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod cases;
 pub mod enforcement;
 pub mod messaging;
 pub mod parties;

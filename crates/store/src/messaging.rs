@@ -230,6 +230,16 @@ impl Store {
     }
 
     /// The message `sender_id` sent with this idempotency key, if any.
+    pub async fn message(&self, id: &str) -> Result<Option<MessageRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(row_to_message).transpose()
+    }
+
     pub async fn message_by_idempotency_key(
         &self,
         sender_id: &str,
@@ -307,6 +317,7 @@ impl Store {
         strike: Option<&NewStrike>,
         strikes_since: OffsetDateTime,
         enforce: impl FnOnce(&EnforcementFacts) -> Option<NewStep>,
+        hold_case: Option<&crate::cases::NewCase>,
     ) -> Result<Recorded, StoreError> {
         let mut tx = match self.backend() {
             Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
@@ -343,6 +354,11 @@ impl Store {
                 }
             }
             return Err(e.into());
+        }
+        if let Some(case) = hold_case {
+            // A held message waits for an investigator: it opens its case in the same transaction.
+            crate::cases::open_case_in(&mut tx, case, &format!("policy:{}", m.policy_version), now)
+                .await?;
         }
         let Some(strike) = strike else {
             tx.commit().await?;

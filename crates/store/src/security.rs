@@ -986,12 +986,24 @@ async fn alert_in(
     .execute(&mut **tx)
     .await?;
     for n in notes {
-        let (status, sent_at) = if n.channel == "in_app" {
-            ("delivered", Some(at.clone()))
-        } else {
-            ("pending", None)
-        };
-        sqlx::query(
+        insert_notification_in(tx, n, now).await?;
+    }
+    Ok(id)
+}
+
+/// Puts one notification in the outbox (an `in_app` one is delivered at once).
+pub(crate) async fn insert_notification_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    n: &NewNotification,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let at = format_time(now);
+    let (status, sent_at) = if n.channel == "in_app" {
+        ("delivered", Some(at.clone()))
+    } else {
+        ("pending", None)
+    };
+    sqlx::query(
             "INSERT INTO notifications (id, recipient_id, channel, address, kind, subject, body, verification_code, status, attempts, last_error, created_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10, $11)",
         )
         .bind(new_id())
@@ -1007,8 +1019,7 @@ async fn alert_in(
         .bind(sent_at)
         .execute(&mut **tx)
         .await?;
-    }
-    Ok(id)
+    Ok(())
 }
 
 impl Store {

@@ -487,7 +487,22 @@ async fn appeals_are_stored_for_the_case_queue_once_per_step(db: &TestDb) {
         )
         .await
         .unwrap();
-    assert_eq!((a.status.as_str(), a.case_id.as_deref()), ("open", None));
+    // The appeal opens a case in the appeals queue, in the same transaction.
+    assert_eq!(a.status, "open");
+    let case = w
+        .store
+        .case(a.case_id.as_deref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            case.source.as_str(),
+            case.queue.as_str(),
+            case.state.as_str()
+        ),
+        ("appeal", "appeals", "open")
+    );
     assert_eq!(w.store.appeals_for_step(&step.id).await.unwrap(), vec![a]);
     assert!(matches!(
         w.m.appeal(&step.id, "s1", "again", T0).await,
@@ -513,7 +528,12 @@ async fn appeals_are_stored_for_the_case_queue_once_per_step(db: &TestDb) {
     // The payment message alone earned the warning (3 points), the phone number the restriction (4).
     assert_eq!(
         actions,
-        ["enforcement.step", "enforcement.step", "appeal.file"]
+        [
+            "enforcement.step",
+            "enforcement.step",
+            "case.open",
+            "appeal.file"
+        ]
     );
 }
 
