@@ -354,8 +354,8 @@ fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
         println!("marketguard listening on http://{addr}");
         println!();
         println!(
-            "Demo marketplace: {} users, {} conversations, {} messages.",
-            login.users, login.conversations, login.messages
+            "Demo marketplace: {} users, {} conversations, {} messages, {} open cases, {} resolved.",
+            login.users, login.conversations, login.messages, login.cases_open, login.cases_resolved
         );
         println!("Console:     http://{addr}/console");
         println!(

@@ -3,6 +3,7 @@
 //! investigator account with a fixed password and TOTP secret. Seeding is idempotent: fixed ids, upserts, and an
 //! idempotency key on every message, so running it again changes nothing.
 
+use casework::{CaseFilter, CaseState, NewReport, Outcome, ReportCategory, Resolve, Subject, SubjectType};
 use messaging::{
     ListingInput, Messaging, MessagingError, Money, OpenConversation, OrderInput, SendMessage,
     UserInput,
@@ -27,6 +28,8 @@ pub const ADMIN_USERNAME: &str = "demo-admin";
 pub enum DemoError {
     #[error(transparent)]
     Messaging(#[from] MessagingError),
+    #[error(transparent)]
+    Casework(#[from] casework::CaseworkError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error(transparent)]
@@ -70,6 +73,8 @@ pub struct DemoLogin {
     pub users: usize,
     pub conversations: usize,
     pub messages: usize,
+    pub cases_open: usize,
+    pub cases_resolved: usize,
 }
 
 impl DemoLogin {
@@ -461,7 +466,7 @@ const MESSAGES: &[M] = &[
         from: 's',
         days_ago: 1,
         hour: 16,
-        text: "Ja! Schreib mir auf WhatsApp: +49 151 12345678, dann schicke ich dir Fotos.",
+        text: "Ja! Schreib mir auf WhatsApp: +49 151 23456789, dann schicke ich dir Fotos.",
     },
     // Before a sale: a contact request with a credential request.
     M {
@@ -599,6 +604,7 @@ pub async fn seed(state: &AppState) -> Result<DemoLogin, DemoError> {
             Err(e) => return Err(e.into()),
         }
     }
+    let (cases_open, cases_resolved) = reports(state, now).await?;
     let totp_secret_base32 = accounts(state, now).await?;
     Ok(DemoLogin {
         username: USERNAME,
@@ -608,7 +614,90 @@ pub async fn seed(state: &AppState) -> Result<DemoLogin, DemoError> {
         users: USERS.len(),
         conversations: conversations.len(),
         messages: sent,
+        cases_open,
+        cases_resolved,
     })
+}
+
+/// A report: who files it about which order, the category, when, the text; and, for reports an investigator
+/// already decided, the outcome and how many hours later.
+struct R {
+    reporter: &'static str,
+    order: &'static str,
+    category: ReportCategory,
+    days_ago: i64,
+    hour: i64,
+    text: &'static str,
+    decided: Option<(Outcome, i64, &'static str)>,
+}
+
+const REPORTS: &[R] = &[
+    R { reporter: "b-jordan", order: "o-1001", category: ReportCategory::PhoneRequest, days_ago: 6, hour: 12,
+        text: "The seller posted a phone number and asked me to call instead of using the chat.",
+        decided: Some((Outcome::Warn, 5, "Shared a phone number to move the sale off the platform; first time, so a warning.")) },
+    R { reporter: "b-mia", order: "o-1005", category: ReportCategory::Other, days_ago: 2, hour: 11,
+        text: "The shelf has a small scratch on the left side.",
+        decided: Some((Outcome::Dismiss, 20, "A quality complaint, not a safety issue; the buyer was pointed to the returns process.")) },
+    R { reporter: "s-vintage-lamps", order: "o-1002", category: ReportCategory::CredentialRequest, days_ago: 2, hour: 17,
+        text: "The buyer keeps asking me for the verification code that was texted to my phone.", decided: None },
+    R { reporter: "b-sam", order: "o-1004", category: ReportCategory::OffPlatformPayment, days_ago: 2, hour: 13,
+        text: "The seller wants me to pay with Venmo or Zelle instead of at checkout.", decided: None },
+    R { reporter: "b-priya", order: "o-1003", category: ReportCategory::Phishing, days_ago: 1, hour: 10,
+        text: "The seller sent me a link to 'verify' my order on a site that looks like ExampleMarket but is not.", decided: None },
+    R { reporter: "b-tom", order: "o-1006", category: ReportCategory::PhoneRequest, days_ago: 0, hour: 0,
+        text: "The seller wants to move our chat to WhatsApp and gave me her number.", decided: None },
+];
+
+/// Files the demo reports (idempotent: each has an idempotency key) and decides the ones already decided;
+/// answers how many cases are open and resolved.
+async fn reports(state: &AppState, now: OffsetDateTime) -> Result<(usize, usize), DemoError> {
+    let cw = &state.casework;
+    for (i, r) in REPORTS.iter().enumerate() {
+        let filed_at = at(now, r.days_ago, r.hour);
+        let filed = cw
+            .file_report(
+                &NewReport {
+                    reporter_id: r.reporter.into(),
+                    subject: Subject {
+                        kind: SubjectType::Order,
+                        id: r.order.into(),
+                    },
+                    category: r.category,
+                    text: r.text.into(),
+                    idempotency_key: Some(format!("demo-report-{i}")),
+                },
+                filed_at,
+            )
+            .await?;
+        if let Some((outcome, hours, reason)) = r.decided {
+            let case = cw.case(&filed.case_id).await?;
+            if case.state == CaseState::Open.as_str() {
+                let decided = (filed_at + Duration::hours(hours)).min(now);
+                let taken = decided - Duration::minutes(25);
+                cw.take(&case.id, ADMIN_USERNAME, taken).await?;
+                cw.resolve(
+                    &case.id,
+                    ADMIN_USERNAME,
+                    &Resolve {
+                        outcome,
+                        reason,
+                        held: None,
+                    },
+                    decided,
+                )
+                .await?;
+            }
+        }
+    }
+    let active = cw.queue(&CaseFilter::default()).await?.len();
+    let resolved = cw
+        .queue(&CaseFilter {
+            states: vec![CaseState::Resolved.as_str().to_string()],
+            ..CaseFilter::default()
+        })
+        .await?
+        .len();
+    Ok((active, resolved))
 }
 
 /// The demo investigator and admin, each with the fixed password and TOTP secret.

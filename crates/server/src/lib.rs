@@ -44,6 +44,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Buyer–seller messaging, with the active communication policy (replaceable without a restart).
     pub messaging: messaging::Messaging,
+    /// Reports and investigation cases (the console's queue and case pages).
+    pub casework: casework::Casework,
 }
 
 impl std::fmt::Debug for AppState {
@@ -79,8 +81,21 @@ impl AppState {
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
         let screener = Arc::new(screener);
         let policy = routes::policy::load(&config.messaging).map_err(StartError::Policy)?;
+        let messaging = messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy);
+        let casework = casework::Casework::new(
+            messaging.clone(),
+            Arc::new(casework::CasePolicy::builtin()),
+            casework::NotifySettings {
+                marketplace_name: config.security.marketplace_name.clone(),
+                verify_url: format!(
+                    "{}/verify",
+                    config.security.public_base_url.trim_end_matches('/')
+                ),
+            },
+        );
         Ok(AppState {
-            messaging: messaging::Messaging::new(store.clone(), Arc::clone(&screener), policy),
+            messaging,
+            casework,
             store,
             screener,
             limiter: auth::KeyRateLimiter::new(&config.rate_limit),

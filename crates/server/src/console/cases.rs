@@ -274,18 +274,6 @@ fn back(id: &str) -> Response {
     Redirect::to(&case_href(id)).into_response()
 }
 
-pub async fn take(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Posted { viewer, .. }: Posted<Empty>,
-) -> Result<Response, ConsoleError> {
-    state
-        .casework
-        .take(&id, &viewer.account.username, state.now())
-        .await?;
-    Ok(back(&id))
-}
-
 pub async fn release(
     State(state): State<AppState>,
     Path(id): Path<String>,

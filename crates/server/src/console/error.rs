@@ -99,3 +99,17 @@ impl From<crate::security::ServiceError> for ConsoleError {
         }
     }
 }
+
+impl From<casework::CaseworkError> for ConsoleError {
+    fn from(e: casework::CaseworkError) -> Self {
+        use casework::CaseworkError as E;
+        match e {
+            E::NotFound { what, id } => ConsoleError::NotFound(format!("There is no {what} `{id}`.")),
+            E::Invalid(m) => ConsoleError::Invalid(m),
+            E::NotAParticipant { .. } => ConsoleError::Invalid(e.to_string()),
+            E::Transition(t) => ConsoleError::Conflict(t.to_string()),
+            E::Locked(m) => ConsoleError::Conflict(m),
+            E::Store(s) => s.into(),
+        }
+    }
+}

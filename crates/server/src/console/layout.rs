@@ -11,7 +11,6 @@ use super::session::Viewer;
 /// Which navigation entry is the current page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
-    Home,
     Queue,
     Overview,
     Search,
@@ -106,7 +105,8 @@ fn header(viewer: &Viewer, current: Nav) -> Markup {
             a.brand href="/console" { "Marketguard" }
             nav aria-label="Console" {
                 ul {
-                    (item(Nav::Home, "/console", "Home"))
+                    (item(Nav::Queue, "/console/queue", "Queue"))
+                    (item(Nav::Overview, "/console/overview", "Overview"))
                     (item(Nav::Search, "/console/search", "Search"))
                     (item(Nav::Audit, "/console/audit", "Audit log"))
                     @if viewer.is_admin() {

@@ -9,13 +9,16 @@
 mod admin;
 mod assets;
 mod audit;
-// mod chart; (used by the overview page, with casework)
+mod cases;
+mod chart;
 mod conversations;
 mod error;
 mod home;
 mod layout;
 mod login;
 mod mask;
+mod overview;
+mod queue;
 mod search;
 mod session;
 mod users;
@@ -55,6 +58,15 @@ pub fn router() -> Router<AppState> {
         .route("/console/assets/{file}", get(assets::serve))
         .route("/console/login", get(login::form).post(login::submit))
         .route("/console/logout", post(login::logout))
+        .route("/console/queue", get(queue::page))
+        .route("/console/overview", get(overview::page))
+        .route("/console/cases/{id}", get(cases::page))
+        .route("/console/cases/{id}/take", post(queue::take))
+        .route("/console/cases/{id}/release", post(cases::release))
+        .route("/console/cases/{id}/note", post(cases::note))
+        .route("/console/cases/{id}/wait", post(cases::wait))
+        .route("/console/cases/{id}/resolve", post(cases::resolve))
+        .route("/console/cases/{id}/reveal", post(cases::reveal))
         .route("/console/search", get(search::page))
         .route("/console/audit", get(audit::page))
         .route("/console/users/{id}", get(users::page))
@@ -93,6 +105,9 @@ async fn server_timing(
 /// The pages a signed-in console user can open with GET, for the access tests: (path, admin only).
 pub const GET_PAGES: &[(&str, bool)] = &[
     ("/console", false),
+    ("/console/queue", false),
+    ("/console/overview", false),
+    ("/console/cases/case-1", false),
     ("/console/search?q=x", false),
     ("/console/audit", false),
     ("/console/users/u-1", false),
@@ -103,6 +118,12 @@ pub const GET_PAGES: &[(&str, bool)] = &[
 /// The POST routes, for the access tests: (path, admin only).
 pub const POST_ROUTES: &[(&str, bool)] = &[
     ("/console/logout", false),
+    ("/console/cases/case-1/take", false),
+    ("/console/cases/case-1/release", false),
+    ("/console/cases/case-1/note", false),
+    ("/console/cases/case-1/wait", false),
+    ("/console/cases/case-1/resolve", false),
+    ("/console/cases/case-1/reveal", false),
     ("/console/users/u-1/reveal", false),
     ("/console/conversations/c-1/reveal", false),
     ("/console/admin/accounts", true),

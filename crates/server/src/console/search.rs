@@ -1,4 +1,4 @@
-//! `GET /console/search?q=ID`: finds a user, an order or a conversation by its id. One exact match goes
+//! `GET /console/search?q=ID`: finds a user, an order, a conversation, a message or a case by its id. One exact match goes
 //! straight to its page; otherwise the page lists what was found (or says nothing was).
 
 use axum::extract::{Query, State};
@@ -20,7 +20,7 @@ pub struct Q {
 pub fn form(value: &str) -> Markup {
     html! {
         form.find role="search" method="get" action="/console/search" {
-            label for="q" { "User, order or conversation id" }
+            label for="q" { "User, order, conversation, message or case id" }
             input #q type="search" name="q" value=(value) required autocomplete="off";
             button type="submit" { "Find" }
         }
@@ -38,39 +38,56 @@ struct Hit {
 async fn find(state: &AppState, q: &str) -> Result<Vec<Hit>, ConsoleError> {
     let store = &state.store;
     let mut hits = Vec::new();
-    if let Some(u) = store.user(q).await? {
-        hits.push(Hit {
-            kind: "user",
-            href: format!("/console/users/{}", encode_query(&u.id)),
-            note: format!("{} · {}", u.display_name, u.status),
-            id: u.id,
-        });
-    }
-    if let Some(o) = store.order(q).await? {
-        let conversation = store
-            .conversation_by_subject(&format!("order:{}", o.id))
-            .await?;
-        let href = match &conversation {
-            Some(c) => format!("/console/conversations/{}", encode_query(&c.id)),
-            None => format!("/console/users/{}", encode_query(&o.buyer_id)),
-        };
-        hits.push(Hit {
-            kind: "order",
-            note: match conversation {
-                Some(_) => format!("{} · its conversation", o.status),
-                None => format!("{} · no conversation; the buyer's page", o.status),
+    for (kind, id) in state.casework.search(q).await? {
+        let hit = match kind {
+            "user" => {
+                let note = match store.user(&id).await? {
+                    Some(u) => format!("{} · {}", u.display_name, u.status),
+                    None => String::new(),
+                };
+                Hit { kind: "user", href: format!("/console/users/{}", encode_query(&id)), note, id }
+            }
+            "order" => {
+                let conversation = store.conversation_by_subject(&format!("order:{id}")).await?;
+                let order = store.order(&id).await?;
+                let (href, note) = match (&conversation, &order) {
+                    (Some(c), Some(o)) => (
+                        format!("/console/conversations/{}", encode_query(&c.id)),
+                        format!("{} · its conversation", o.status),
+                    ),
+                    (None, Some(o)) => (
+                        format!("/console/users/{}", encode_query(&o.buyer_id)),
+                        format!("{} · no conversation; the buyer's page", o.status),
+                    ),
+                    _ => continue,
+                };
+                Hit { kind: "order", href, note, id }
+            }
+            "conversation" => Hit {
+                kind: "conversation",
+                href: format!("/console/conversations/{}", encode_query(&id)),
+                note: String::new(),
+                id,
             },
-            href,
-            id: o.id,
-        });
-    }
-    if let Some(c) = store.conversation(q).await? {
-        hits.push(Hit {
-            kind: "conversation",
-            href: format!("/console/conversations/{}", encode_query(&c.id)),
-            note: format!("buyer {} · seller {}", c.buyer_id, c.seller_id),
-            id: c.id,
-        });
+            // A message id finds its conversation.
+            "message" => Hit {
+                kind: "message",
+                href: format!("/console/conversations/{}#m-{}", encode_query(&id), encode_query(q)),
+                note: format!("in conversation {id}"),
+                id: q.to_string(),
+            },
+            "case" => {
+                let c = state.casework.case(&id).await?;
+                Hit {
+                    kind: "case",
+                    href: format!("/console/cases/{}", encode_query(&id)),
+                    note: format!("{} · {}", super::queue::about(&c), c.state),
+                    id,
+                }
+            }
+            other => Hit { kind: "listing", href: String::new(), note: format!("a {other}; no page of its own"), id },
+        };
+        hits.push(hit);
     }
     Ok(hits)
 }
@@ -86,7 +103,9 @@ pub async fn page(
     } else {
         find(&state, q).await?
     };
-    if let [only] = hits.as_slice() {
+    if let [only] = hits.as_slice()
+        && !only.href.is_empty()
+    {
         return Ok(Redirect::to(&only.href).into_response());
     }
     Ok(Page::new(
@@ -105,7 +124,7 @@ pub async fn page(
                         thead { tr { th scope="col" { "Kind" } th scope="col" { "Id" } th scope="col" { "About" } } }
                         tbody {
                             @for h in &hits {
-                                tr { td { (h.kind) } td { a href=(h.href) { (h.id) } } td { (h.note) } }
+                                tr { td { (h.kind) } td { @if h.href.is_empty() { (h.id) } @else { a href=(h.href) { (h.id) } } } td { (h.note) } }
                             }
                         }
                     }

@@ -1,5 +1,5 @@
 //! `GET /console/users/{id}`: a user's facts (contact details masked), standing, enforcement steps, strikes,
-//! second factor, security alerts and conversations. `POST .../reveal` with a reason shows the contact details
+//! cases and reports about and by them, second factor (verification), security alerts and conversations. `POST .../reveal` with a reason shows the contact details
 //! once and writes `console.reveal_personal_data` to the audit log.
 
 use axum::extract::{Path, State};
@@ -62,6 +62,10 @@ pub async fn reveal(
     render(&state, &viewer, &id, Reveal::Shown).await
 }
 
+fn report_label(category: &str) -> &str {
+    casework::ReportCategory::parse(category).map_or(category, |c| c.label())
+}
+
 /// The form that asks for a reason before personal data is shown.
 pub fn reveal_form(viewer: &Viewer, action: &str, what: &str) -> Markup {
     html! {
@@ -82,12 +86,8 @@ async fn render(
 ) -> Result<Page, ConsoleError> {
     let store = &state.store;
     let now = state.now();
-    let user = store
-        .user(id)
-        .await?
-        .ok_or_else(|| ConsoleError::NotFound(format!("There is no user `{id}`.")))?;
-    let standing = state.messaging.standing(id, now).await?;
-    let strikes = store.strikes(id).await?;
+    let file = state.casework.user_file(id, now).await?;
+    let (user, standing, strikes) = (&file.user, &file.standing, &file.strikes);
     let second = store.second_factor(id).await?;
     let alerts = store.security_alerts(Some(id), 10).await?;
     let conversations = store.conversations_of_user(id, 50).await?;
@@ -142,12 +142,39 @@ async fn render(
                     caption.vh { "Strikes, oldest first" }
                     thead { tr { th scope="col" { "When" } th scope="col" { "Category" } th scope="col" { "Weight" }
                         th scope="col" { "Message" } th scope="col" { "Voided" } } }
-                    tbody { @for s in &strikes { tr {
+                    tbody { @for s in strikes { tr {
                         td { (time_el(s.created_at)) } td { (s.category) } td { (s.weight) }
                         td { @if let Some(m) = &s.message_id { code { (m) } } @else { "—" } }
                         td { @if let Some(v) = s.voided_at { (time_el(v)) } @else { "no" } }
                     } } }
                 }
+            }
+        }
+        section aria-labelledby="cases-h" {
+            h2 #cases-h { "Cases" }
+            @if file.cases.is_empty() { p { "No cases." } } @else {
+                table #user-cases {
+                    caption.vh { "Cases about this user" }
+                    thead { tr { th scope="col" { "Case" } th scope="col" { "About" } th scope="col" { "State" } th scope="col" { "Outcome" } th scope="col" { "Opened" } } }
+                    tbody { @for c in &file.cases { tr {
+                        td { a href=(format!("/console/cases/{}", encode_query(&c.id))) { "Case " (super::queue::short(&c.id)) } }
+                        td { (super::queue::about(c)) } td { (badge(&c.state)) }
+                        td { @if let Some(o) = &c.outcome { (badge(o)) } @else { "—" } }
+                        td { (time_el(c.created_at)) }
+                    } } }
+                }
+            }
+        }
+        section aria-labelledby="reports-h" {
+            h2 #reports-h { "Reports" }
+            @if file.reports_about.is_empty() && file.reports_filed.is_empty() { p { "No reports about or by this user." } }
+            @if !file.reports_about.is_empty() {
+                h3 { "About this user" }
+                ul { @for r in &file.reports_about { li { (time_el(r.created_at)) " · by " code { (r.reporter_id) } ": " (report_label(&r.category)) " — " (r.text) } } }
+            }
+            @if !file.reports_filed.is_empty() {
+                h3 { "Filed by this user" }
+                ul { @for r in &file.reports_filed { li { (time_el(r.created_at)) " · about " (r.subject_type) " " code { (r.subject_id) } ": " (report_label(&r.category)) } } }
             }
         }
         section aria-labelledby="alerts" {

@@ -157,18 +157,26 @@ impl Browser {
         }
     }
 
-    /// The visible text of the first element matching `css`.
+    /// The visible text of the first element matching `css` (found again if htmx replaced it meanwhile).
     pub async fn text(&self, css: &str) -> String {
-        let found = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(5))
-            .for_element(Locator::Css(css))
-            .await;
-        match found {
-            Ok(el) => el.text().await.unwrap(),
-            Err(e) => panic!("no element `{css}` on {}: {e}", self.path().await),
+        let mut last_error = String::new();
+        for _ in 0..50 {
+            let found = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(5))
+                .for_element(Locator::Css(css))
+                .await;
+            match found {
+                Ok(el) => match el.text().await {
+                    Ok(t) => return t,
+                    Err(e) => last_error = e.to_string(),
+                },
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        panic!("no element `{css}` on {}: {last_error}", self.path().await)
     }
 
     pub async fn fill(&self, css: &str, value: &str) {
