@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Signs in as the demo admin through the login form (fixed password and TOTP secret: `server::demo`), then
-//! requests each page N times and prints p50 and max per page.
+//! requests each page N times and prints the server time (p50, max) and the time the client saw (p50) per page.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -71,7 +71,38 @@ async fn main() {
         .next()
         .unwrap()
         .to_string();
+    // A case and a conversation from the queue, to time their pages too.
+    let queue = client
+        .get(format!("{base}/console/queue"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link = |html: &str, prefix: &str| {
+        html.find(&format!("href=\"{prefix}"))
+            .map(|at| {
+                let rest = &html[at + 6..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+            .unwrap_or_else(|| panic!("no {prefix} link"))
+    };
+    let case = link(&queue, "/console/cases/");
+    let case_html = client
+        .get(format!("{base}{case}"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let conversation = link(&case_html, "/console/conversations/");
     let pages = [
+        case.as_str(),
+        conversation.as_str(),
         "/console",
         "/console/queue",
         "/console/overview",
@@ -82,13 +113,15 @@ async fn main() {
         "/console/admin",
     ];
     println!(
-        "{:<32} {:>8} {:>8} {:>6}",
-        "page", "p50 ms", "max ms", "status"
+        "{:<58} {:>10} {:>10} {:>12} {:>6}",
+        "page", "server p50", "server max", "client p50", "status"
     );
     for page in pages {
         let mut times = Vec::with_capacity(n);
+        let mut client_times = Vec::with_capacity(n);
         let mut status = 0;
         for _ in 0..n {
+            let started = std::time::Instant::now();
             let r = client
                 .get(format!("{base}{page}"))
                 .header("cookie", &session)
@@ -104,14 +137,17 @@ async fn main() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(f64::NAN);
             let _ = r.bytes().await;
+            client_times.push(started.elapsed().as_secs_f64() * 1000.0);
             times.push(t);
         }
         times.sort_by(f64::total_cmp);
+        client_times.sort_by(f64::total_cmp);
         println!(
-            "{:<32} {:>8.2} {:>8.2} {:>6}",
+            "{:<58} {:>10.2} {:>10.2} {:>12.2} {:>6}",
             page,
             times[times.len() / 2],
             times[times.len() - 1],
+            client_times[client_times.len() / 2],
             status
         );
     }

@@ -3,7 +3,9 @@
 //! investigator account with a fixed password and TOTP secret. Seeding is idempotent: fixed ids, upserts, and an
 //! idempotency key on every message, so running it again changes nothing.
 
-use casework::{CaseFilter, CaseState, NewReport, Outcome, ReportCategory, Resolve, Subject, SubjectType};
+use casework::{
+    CaseFilter, CaseState, NewReport, Outcome, ReportCategory, Resolve, Subject, SubjectType,
+};
 use messaging::{
     ListingInput, Messaging, MessagingError, Money, OpenConversation, OrderInput, SendMessage,
     UserInput,
@@ -632,20 +634,68 @@ struct R {
 }
 
 const REPORTS: &[R] = &[
-    R { reporter: "b-jordan", order: "o-1001", category: ReportCategory::PhoneRequest, days_ago: 6, hour: 12,
+    R {
+        reporter: "b-jordan",
+        order: "o-1001",
+        category: ReportCategory::PhoneRequest,
+        days_ago: 6,
+        hour: 12,
         text: "The seller posted a phone number and asked me to call instead of using the chat.",
-        decided: Some((Outcome::Warn, 5, "Shared a phone number to move the sale off the platform; first time, so a warning.")) },
-    R { reporter: "b-mia", order: "o-1005", category: ReportCategory::Other, days_ago: 2, hour: 11,
+        decided: Some((
+            Outcome::Warn,
+            5,
+            "Shared a phone number to move the sale off the platform; first time, so a warning.",
+        )),
+    },
+    R {
+        reporter: "b-mia",
+        order: "o-1005",
+        category: ReportCategory::Other,
+        days_ago: 2,
+        hour: 11,
         text: "The shelf has a small scratch on the left side.",
-        decided: Some((Outcome::Dismiss, 20, "A quality complaint, not a safety issue; the buyer was pointed to the returns process.")) },
-    R { reporter: "s-vintage-lamps", order: "o-1002", category: ReportCategory::CredentialRequest, days_ago: 2, hour: 17,
-        text: "The buyer keeps asking me for the verification code that was texted to my phone.", decided: None },
-    R { reporter: "b-sam", order: "o-1004", category: ReportCategory::OffPlatformPayment, days_ago: 2, hour: 13,
-        text: "The seller wants me to pay with Venmo or Zelle instead of at checkout.", decided: None },
-    R { reporter: "b-priya", order: "o-1003", category: ReportCategory::Phishing, days_ago: 1, hour: 10,
-        text: "The seller sent me a link to 'verify' my order on a site that looks like ExampleMarket but is not.", decided: None },
-    R { reporter: "b-tom", order: "o-1006", category: ReportCategory::PhoneRequest, days_ago: 0, hour: 0,
-        text: "The seller wants to move our chat to WhatsApp and gave me her number.", decided: None },
+        decided: Some((
+            Outcome::Dismiss,
+            20,
+            "A quality complaint, not a safety issue; the buyer was pointed to the returns process.",
+        )),
+    },
+    R {
+        reporter: "s-vintage-lamps",
+        order: "o-1002",
+        category: ReportCategory::CredentialRequest,
+        days_ago: 2,
+        hour: 17,
+        text: "The buyer keeps asking me for the verification code that was texted to my phone.",
+        decided: None,
+    },
+    R {
+        reporter: "b-sam",
+        order: "o-1004",
+        category: ReportCategory::OffPlatformPayment,
+        days_ago: 2,
+        hour: 13,
+        text: "The seller wants me to pay with Venmo or Zelle instead of at checkout.",
+        decided: None,
+    },
+    R {
+        reporter: "b-priya",
+        order: "o-1003",
+        category: ReportCategory::Phishing,
+        days_ago: 1,
+        hour: 10,
+        text: "The seller sent me a link to 'verify' my order on a site that looks like ExampleMarket but is not.",
+        decided: None,
+    },
+    R {
+        reporter: "b-tom",
+        order: "o-1006",
+        category: ReportCategory::PhoneRequest,
+        days_ago: 0,
+        hour: 0,
+        text: "The seller wants to move our chat to WhatsApp and gave me her number.",
+        decided: None,
+    },
 ];
 
 /// Files the demo reports (idempotent: each has an idempotency key) and decides the ones already decided;

@@ -146,11 +146,18 @@ async fn render(
             }
         }
     };
-    Ok(Page::new(format!("Case {}", short(&c.id)), viewer, Nav::Queue, body))
+    Ok(Page::new(
+        format!("Case {}", short(&c.id)),
+        viewer,
+        Nav::Queue,
+        body,
+    ))
 }
 
 fn held_message(file: &CaseFile, viewer: &Viewer, holds: bool, reveal: Reveal) -> Markup {
-    let Some(m) = &file.message else { return html! {} };
+    let Some(m) = &file.message else {
+        return html! {};
+    };
     if m.action != "hold" {
         return html! {};
     }
@@ -186,7 +193,7 @@ fn timeline(file: &CaseFile, reveal: Reveal) -> Markup {
         ol.timeline #timeline {
             @for e in &file.timeline {
                 @let msg = (e.kind == "message").then(|| messages.get(e.id.as_str())).flatten();
-                @let class = if msg.is_some_and(|m| !m.findings.is_empty()) { "finding" } else { e.kind };
+                @let class = if msg.is_some_and(|m| !m.findings.is_empty()) { "finding".to_string() } else { format!("t-{}", e.kind) };
                 li class=(class) id=(format!("t-{}", e.id)) {
                     p.meta { (time_el(e.at)) " · " (e.kind) " · " (e.who) }
                     @if let Some(m) = msg {
@@ -341,10 +348,12 @@ pub async fn resolve(
         Err(e) => {
             let e = ConsoleError::from(e);
             match e {
-                ConsoleError::Invalid(m) | ConsoleError::Conflict(m) => Ok(render(&state, &viewer, &id, Reveal::Masked, Some(&m))
-                    .await?
-                    .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
-                    .into_response()),
+                ConsoleError::Invalid(m) | ConsoleError::Conflict(m) => {
+                    Ok(render(&state, &viewer, &id, Reveal::Masked, Some(&m))
+                        .await?
+                        .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+                        .into_response())
+                }
                 other => Err(other),
             }
         }

@@ -17,8 +17,8 @@ pub struct Bar {
 /// Stacked bars, one per day, one colour per category, with a legend.
 pub fn stacked_bars(id: &str, title: &str, categories: &[String], bars: &[Bar]) -> Markup {
     const H: f64 = 160.0;
-    const BAR_W: f64 = 22.0;
-    const GAP: f64 = 10.0;
+    const BAR_W: f64 = 26.0;
+    const GAP: f64 = 16.0;
     const LEFT: f64 = 34.0;
     const BOTTOM: f64 = 36.0;
     let max = bars
@@ -30,6 +30,8 @@ pub fn stacked_bars(id: &str, title: &str, categories: &[String], bars: &[Bar]) 
     let width = LEFT + (bars.len() as f64) * (BAR_W + GAP) + GAP;
     let height = H + BOTTOM + 8.0;
     let scale = H / max as f64;
+    // At most about fifteen day labels, so they never overlap.
+    let label_every = bars.len().div_ceil(15).max(1);
     let total: u64 = bars.iter().flat_map(|b| b.counts.iter()).sum();
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
@@ -57,8 +59,10 @@ pub fn stacked_bars(id: &str, title: &str, categories: &[String], bars: &[Bar]) 
                             }
                         }
                     }
-                    text x=(format!("{:.1}", x + BAR_W / 2.0)) y=(format!("{:.0}", H + 24.0)) text-anchor="middle" {
-                        (b.label.get(5..).unwrap_or(&b.label))
+                    @if i % label_every == 0 {
+                        text x=(format!("{:.1}", x + BAR_W / 2.0)) y=(format!("{:.0}", H + 24.0)) text-anchor="middle" {
+                            (b.label.get(5..).unwrap_or(&b.label))
+                        }
                     }
                 }
             }

@@ -104,7 +104,9 @@ impl From<casework::CaseworkError> for ConsoleError {
     fn from(e: casework::CaseworkError) -> Self {
         use casework::CaseworkError as E;
         match e {
-            E::NotFound { what, id } => ConsoleError::NotFound(format!("There is no {what} `{id}`.")),
+            E::NotFound { what, id } => {
+                ConsoleError::NotFound(format!("There is no {what} `{id}`."))
+            }
             E::Invalid(m) => ConsoleError::Invalid(m),
             E::NotAParticipant { .. } => ConsoleError::Invalid(e.to_string()),
             E::Transition(t) => ConsoleError::Conflict(t.to_string()),

@@ -79,7 +79,11 @@ pub async fn page(
 
 /// What a case is about, in a few words: its category or source, and its subject.
 pub fn about(c: &CaseRecord) -> String {
-    let what = match c.category.as_deref().and_then(casework::ReportCategory::parse) {
+    let what = match c
+        .category
+        .as_deref()
+        .and_then(casework::ReportCategory::parse)
+    {
         Some(cat) => cat.label().to_string(),
         None => c.source.replace('_', " "),
     };
@@ -151,7 +155,9 @@ pub async fn take(
         .await
     {
         Ok(c) if htmx => Ok(Page::fragment(row(&viewer, &c, now, None)).into_response()),
-        Ok(c) => Ok(Redirect::to(&format!("/console/cases/{}", encode_query(&c.id))).into_response()),
+        Ok(c) => {
+            Ok(Redirect::to(&format!("/console/cases/{}", encode_query(&c.id))).into_response())
+        }
         Err(e) if htmx => {
             let e = ConsoleError::from(e);
             let c = state.casework.case(&id).await?;

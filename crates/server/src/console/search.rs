@@ -45,10 +45,17 @@ async fn find(state: &AppState, q: &str) -> Result<Vec<Hit>, ConsoleError> {
                     Some(u) => format!("{} · {}", u.display_name, u.status),
                     None => String::new(),
                 };
-                Hit { kind: "user", href: format!("/console/users/{}", encode_query(&id)), note, id }
+                Hit {
+                    kind: "user",
+                    href: format!("/console/users/{}", encode_query(&id)),
+                    note,
+                    id,
+                }
             }
             "order" => {
-                let conversation = store.conversation_by_subject(&format!("order:{id}")).await?;
+                let conversation = store
+                    .conversation_by_subject(&format!("order:{id}"))
+                    .await?;
                 let order = store.order(&id).await?;
                 let (href, note) = match (&conversation, &order) {
                     (Some(c), Some(o)) => (
@@ -61,7 +68,12 @@ async fn find(state: &AppState, q: &str) -> Result<Vec<Hit>, ConsoleError> {
                     ),
                     _ => continue,
                 };
-                Hit { kind: "order", href, note, id }
+                Hit {
+                    kind: "order",
+                    href,
+                    note,
+                    id,
+                }
             }
             "conversation" => Hit {
                 kind: "conversation",
@@ -72,7 +84,11 @@ async fn find(state: &AppState, q: &str) -> Result<Vec<Hit>, ConsoleError> {
             // A message id finds its conversation.
             "message" => Hit {
                 kind: "message",
-                href: format!("/console/conversations/{}#m-{}", encode_query(&id), encode_query(q)),
+                href: format!(
+                    "/console/conversations/{}#m-{}",
+                    encode_query(&id),
+                    encode_query(q)
+                ),
                 note: format!("in conversation {id}"),
                 id: q.to_string(),
             },
@@ -85,7 +101,12 @@ async fn find(state: &AppState, q: &str) -> Result<Vec<Hit>, ConsoleError> {
                     id,
                 }
             }
-            other => Hit { kind: "listing", href: String::new(), note: format!("a {other}; no page of its own"), id },
+            other => Hit {
+                kind: "listing",
+                href: String::new(),
+                note: format!("a {other}; no page of its own"),
+                id,
+            },
         };
         hits.push(hit);
     }

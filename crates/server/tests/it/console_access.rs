@@ -23,6 +23,7 @@ testkit::on_both_backends!(
     login_sets_a_strict_http_only_cookie,
     reveal_needs_a_reason_and_is_audited,
     admin_creates_an_investigator_and_revokes_a_key,
+    a_held_message_is_rejected_from_its_case_page,
 );
 
 const PASSWORD: &str = "Quiet-Orchard-Ledger-93";
@@ -250,7 +251,10 @@ async fn posts_need_the_sessions_csrf_token(db: &testkit::TestDb) {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "logout with `{form}`");
     }
     // Ivy is still signed in; with her own token the logout works and ends the session.
-    assert_eq!(e.get("/console/queue", Some(&ivy)).await.status, StatusCode::OK);
+    assert_eq!(
+        e.get("/console/queue", Some(&ivy)).await.status,
+        StatusCode::OK
+    );
     let csrf = e.csrf(&ivy).await;
     let r = e
         .post("/console/logout", Some(&ivy), &format!("_csrf={csrf}"))
@@ -258,7 +262,10 @@ async fn posts_need_the_sessions_csrf_token(db: &testkit::TestDb) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/console/login"));
     assert!(location(&e.get("/console/queue", Some(&ivy)).await).starts_with("/console/login"));
-    assert_eq!(e.get("/console/queue", Some(&max)).await.status, StatusCode::OK);
+    assert_eq!(
+        e.get("/console/queue", Some(&max)).await.status,
+        StatusCode::OK
+    );
 }
 
 async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
@@ -532,4 +539,114 @@ async fn admin_creates_an_investigator_and_revokes_a_key(db: &testkit::TestDb) {
             .iter()
             .any(|a| a.action == "console_account.create" && a.actor == "admin:ada")
     );
+}
+
+async fn a_held_message_is_rejected_from_its_case_page(db: &testkit::TestDb) {
+    let e = env(db).await;
+    server::demo::seed(&e.state).await.unwrap();
+    let ivy = e.session("ivy", ConsoleRole::Investigator).await;
+    let max = e.session("max", ConsoleRole::Investigator).await;
+    let csrf = e.csrf(&ivy).await;
+    let max_csrf = e.csrf(&max).await;
+    let held = e
+        .state
+        .casework
+        .queue(&casework::CaseFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.source == "held_message")
+        .expect("the demo holds a phishing link");
+    let path = format!("/console/cases/{}", held.id);
+    let page = e.get(&path, Some(&ivy)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Held message"));
+    assert!(page.body.contains("[link hidden]"), "the link is masked");
+    assert!(page.body.contains("Take the case to decide it."));
+
+    // Taking it (a plain form, no htmx) goes to the case page; another investigator cannot take it over.
+    let r = e
+        .post(
+            &format!("{path}/take"),
+            Some(&ivy),
+            &format!("_csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), path);
+    let r = e
+        .post(
+            &format!("{path}/take"),
+            Some(&max),
+            &format!("_csrf={max_csrf}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = e
+        .post(
+            &format!("{path}/resolve"),
+            Some(&max),
+            &format!("_csrf={max_csrf}&outcome=dismiss&held=release&reason=looks+fine"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only the holder decides"
+    );
+
+    // Without saying release or reject, the case page says what is missing.
+    let r = e
+        .post(
+            &format!("{path}/resolve"),
+            Some(&ivy),
+            &format!("_csrf={csrf}&outcome=warn&reason=phishing"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("release") && r.body.contains("reject"),
+        "{}",
+        r.body
+    );
+
+    let r = e
+        .post(
+            &format!("{path}/note"),
+            Some(&ivy),
+            &format!("_csrf={csrf}&text=Lookalike+domain+exarnplemarket.com"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = e
+        .post(
+            &format!("{path}/resolve"),
+            Some(&ivy),
+            &format!("_csrf={csrf}&outcome=suspend&held=reject&reason=Phishing+link+to+a+lookalike+domain"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = e.get(&path, Some(&ivy)).await.body;
+    assert!(page.contains("rejected"), "{page}");
+    assert!(page.contains("Lookalike domain"), "the note is on the page");
+    let case = e.state.casework.case(&held.id).await.unwrap();
+    assert_eq!(
+        (case.state.as_str(), case.outcome.as_deref()),
+        ("resolved", Some("suspend"))
+    );
+    let seller = e
+        .store
+        .user(held.user_id.as_deref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seller.status, "suspended");
+    let audit = e
+        .store
+        .recent_audit_events(None, Some(&format!("case:{}", held.id)), 20)
+        .await
+        .unwrap();
+    let resolve = audit.iter().find(|a| a.action == "case.resolve").unwrap();
+    assert_eq!(resolve.actor, "investigator:ivy");
+    assert!(resolve.details.contains("rejected"), "{}", resolve.details);
 }

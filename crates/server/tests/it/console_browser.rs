@@ -126,12 +126,18 @@ async fn take_a_case_restrict_the_user_and_see_it_audited(db: &testkit::TestDb) 
     assert_eq!(case.user_id.as_deref(), Some("s-atelier-lena"));
     let case_id = case.id.clone();
     with_browser(move |b| async move {
-        b.sign_in(&base, login.username, login.password, server::demo::TOTP_SECRET)
-            .await;
+        b.sign_in(
+            &base,
+            login.username,
+            login.password,
+            server::demo::TOTP_SECRET,
+        )
+        .await;
         assert_eq!(b.path().await, "/console/queue");
 
         // Before: the seller is active (her number was redacted, one strike, no step).
-        b.goto(&format!("{base}/console/users/s-atelier-lena")).await;
+        b.goto(&format!("{base}/console/users/s-atelier-lena"))
+            .await;
         assert_eq!(b.text("#user-status").await, "active");
 
         // The queue lists the case, nobody holds it; "Take" swaps the row in place (htmx, no page load).
@@ -147,8 +153,15 @@ async fn take_a_case_restrict_the_user_and_see_it_audited(db: &testkit::TestDb) 
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert!(taken.contains("in_review") && taken.contains("you"), "{taken}");
-        assert_eq!(b.path().await, "/console/queue", "htmx did not leave the page");
+        assert!(
+            taken.contains("in_review") && taken.contains("you"),
+            "{taken}"
+        );
+        assert_eq!(
+            b.path().await,
+            "/console/queue",
+            "htmx did not leave the page"
+        );
 
         // The case page: the report and the message with its highlighted, masked findings.
         b.click_nav(&format!("{row} td a")).await;
@@ -166,20 +179,25 @@ async fn take_a_case_restrict_the_user_and_see_it_audited(db: &testkit::TestDb) 
 
         // Restrict the seller.
         b.click("#outcome-restrict").await;
-        b.fill("#reason", "Moved the buyer to WhatsApp after the redaction notice")
-            .await;
+        b.fill(
+            "#reason",
+            "Moved the buyer to WhatsApp after the redaction notice",
+        )
+        .await;
         b.click_nav("#resolve").await;
         assert!(b.text("#case-outcome").await.contains("restrict"));
         assert!(b.text("h1").await.contains("resolved"));
 
         // After: the seller is restricted, with an end date; the step names the case.
-        b.goto(&format!("{base}/console/users/s-atelier-lena")).await;
+        b.goto(&format!("{base}/console/users/s-atelier-lena"))
+            .await;
         let status = b.text("#user-status").await;
         assert!(status.starts_with("restricted until"), "{status}");
         assert!(b.text("#steps-table").await.contains("investigator:demo"));
 
         // The audit log has the take and the decision, with the reason; the chain is intact.
-        b.goto(&format!("{base}/console/audit?subject=case:{case_id}")).await;
+        b.goto(&format!("{base}/console/audit?subject=case:{case_id}"))
+            .await;
         assert!(b.text("#chain").await.starts_with("Chain intact"));
         let audit = b.text("table.audit").await;
         assert!(audit.contains("case.take"), "{audit}");
