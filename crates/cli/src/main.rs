@@ -37,7 +37,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (migrates the database first).
-    Serve,
+    Serve {
+        /// Seed a small demo marketplace (idempotent) and demo console accounts, and print the console's address
+        /// and login. For trying Marketguard out, never for real data.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Bring the database schema up to date.
     Migrate,
     /// Print the effective configuration, secrets hidden.
@@ -74,6 +79,34 @@ enum AdminCommand {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Accounts for the investigator console (`/console`).
+    ConsoleAccount {
+        #[command(subcommand)]
+        command: ConsoleAccountCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConsoleAccountCommand {
+    /// Create an account; the password is read from standard input (one line). Two-step sign-in is turned on
+    /// and its secret printed once (needs `security.encryption_key`).
+    Create {
+        #[arg(long)]
+        username: String,
+        /// `investigator` or `admin`.
+        #[arg(long, default_value = "investigator")]
+        role: String,
+        /// Shown in the console; the username when absent.
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,13 +164,14 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
-        Command::Serve => {
+        Command::Serve { demo: false } => {
             server::init_logging(&config.log);
             runtime()?.block_on(server::serve(config, |addr| {
                 println!("marketguard listening on http://{addr}");
             }))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { demo: true } => serve_demo(config),
         Command::Migrate => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             println!(
@@ -154,6 +188,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin {
             command: AdminCommand::ApiKey { command },
         } => runtime()?.block_on(api_key(&config, command)),
+        Command::Admin {
+            command: AdminCommand::ConsoleAccount { command },
+        } => runtime()?.block_on(console_account(&config, command)),
         Command::Audit {
             command: AuditCommand::Verify,
         } => runtime()?.block_on(async {
@@ -226,5 +263,111 @@ async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<Exit
             println!("revoked API key \"{}\" ({}, {})", k.name, k.id, k.prefix);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn console_account(
+    config: &Config,
+    command: ConsoleAccountCommand,
+) -> anyhow::Result<ExitCode> {
+    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let now = time::OffsetDateTime::now_utc();
+    match command {
+        ConsoleAccountCommand::Create {
+            username,
+            role,
+            display_name,
+            email,
+            password_stdin: _,
+        } => {
+            let role = store::security::ConsoleRole::parse(&role)?;
+            anyhow::ensure!(
+                config.security.data_key().is_some(),
+                "console accounts sign in with a second factor, whose secret is encrypted: set security.encryption_key (MARKETGUARD_SECURITY__ENCRYPTION_KEY) to 32 random bytes in base64 first"
+            );
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("could not read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let account = server::security::console::create_account(
+                &store,
+                &config.security,
+                &username,
+                display_name.as_deref().unwrap_or(&username),
+                email.as_deref(),
+                role,
+                password,
+                "cli",
+                now,
+            )
+            .await?;
+            println!(
+                "Created console account {} ({}, id {})",
+                account.username,
+                account.role.as_str(),
+                account.id
+            );
+            let e = server::security::console::enrol_totp(&store, &config.security, &account, now)
+                .await?;
+            println!(
+                "Two-step sign-in is on. Add this secret to an authenticator app (shown only now):"
+            );
+            println!("{}", e.secret_base32);
+            println!("{}", e.otpauth_uri);
+        }
+        ConsoleAccountCommand::List => {
+            for a in store.console_accounts().await? {
+                println!(
+                    "{}  {:<24} {:<12} {:<8} second factor {}",
+                    a.id,
+                    a.username,
+                    a.role.as_str(),
+                    a.status,
+                    if a.totp_secret_enc.is_some() {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
+    server::init_logging(&config.log);
+    for note in server::demo::configure(&mut config) {
+        eprintln!("demo: {note}");
+    }
+    let rt = runtime()?;
+    let login = rt.block_on(async {
+        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let state = server::AppState::new(config.clone(), store.clone())?;
+        let login = server::demo::seed(&state).await?;
+        store.close().await;
+        anyhow::Ok(login)
+    })?;
+    rt.block_on(server::serve(config, move |addr| {
+        let now = time::OffsetDateTime::now_utc();
+        println!("marketguard listening on http://{addr}");
+        println!();
+        println!(
+            "Demo marketplace: {} users, {} conversations, {} messages, {} open cases, {} resolved.",
+            login.users, login.conversations, login.messages, login.cases_open, login.cases_resolved
+        );
+        println!("Console:     http://{addr}/console");
+        println!(
+            "Username:    {} (investigator) or {} (admin)",
+            login.username, login.admin_username
+        );
+        println!("Password:    {}", login.password);
+        println!(
+            "TOTP secret: {} (add it to an authenticator app)",
+            login.totp_secret_base32
+        );
+        println!("Code now:    {} (changes every 30 s)", login.code_at(now));
+    }))?;
     Ok(ExitCode::SUCCESS)
 }

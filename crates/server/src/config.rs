@@ -29,6 +29,8 @@ pub struct Config {
     pub cases: CasesConfig,
     /// Phone-contact requests: the contact policy, the relay number pool and the relay provider's webhook.
     pub contact: ContactConfig,
+    /// The investigator console (`/console`).
+    pub console: crate::console::ConsoleConfig,
 }
 
 /// The relay provider whose webhook and response formats the relay endpoint speaks.
@@ -137,6 +139,7 @@ impl Default for Config {
             messaging: MessagingConfig::default(),
             cases: CasesConfig::default(),
             contact: ContactConfig::default(),
+            console: Default::default(),
         }
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod config;
+pub mod console;
+pub mod demo;
 pub mod error;
 pub mod json;
 pub mod routes;
@@ -175,6 +177,7 @@ pub fn app(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     router
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc.as_ref().clone()) }))
+        .merge(console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -266,10 +269,13 @@ pub async fn serve(
         .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!(%bound, backend = ?store.backend(), "listening");
     on_listening(bound);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartError::Serve)?;
     tracing::info!("stopped: requests in flight finished");
     policy_reloader.abort();
     grant_expirer.abort();

@@ -128,6 +128,19 @@ pub async fn append_in(
     Ok(event)
 }
 
+fn row_to_event(r: &sqlx::any::AnyRow) -> Result<AuditEvent, StoreError> {
+    Ok(AuditEvent {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        subject: r.try_get("subject")?,
+        details: r.try_get("details")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
 impl Store {
     /// Appends one entry in a transaction of its own.
     pub async fn append_audit(
@@ -154,20 +167,27 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    subject: r.try_get("subject")?,
-                    details: r.try_get("details")?,
-                    prev_hash: r.try_get("prev_hash")?,
-                    hash: r.try_get("hash")?,
-                })
-            })
-            .collect()
+        rows.iter().map(row_to_event).collect()
+    }
+
+    /// The newest entries first: those with `seq < before` (all when `None`), optionally only those whose
+    /// subject is `subject`, at most `limit`.
+    pub async fn recent_audit_events(
+        &self,
+        before: Option<i64>,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_events WHERE seq < $1 AND ($2 = '' OR subject = $3) ORDER BY seq DESC LIMIT $4",
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(subject.unwrap_or(""))
+        .bind(subject.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row_to_event).collect()
     }
 
     /// Walks the whole chain in pages and reports the first entry that was edited, inserted or deleted by hand.

@@ -145,6 +145,23 @@ impl Store {
         row.as_ref().map(row_to_conversation).transpose()
     }
 
+    /// The conversations `user_id` takes part in (as buyer or seller), newest first, at most `limit`.
+    pub async fn conversations_of_user(
+        &self,
+        user_id: &str,
+        limit: i64,
+    ) -> Result<Vec<ConversationRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE buyer_id = $1 OR seller_id = $2 ORDER BY created_at DESC LIMIT $3"
+        ))
+        .bind(user_id)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row_to_conversation).collect()
+    }
+
     pub async fn conversation(&self, id: &str) -> Result<Option<ConversationRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1"

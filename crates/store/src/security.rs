@@ -222,6 +222,16 @@ impl Store {
         row.as_ref().map(row_to_account).transpose()
     }
 
+    /// Every console account, by username.
+    pub async fn console_accounts(&self) -> Result<Vec<ConsoleAccount>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLS} FROM console_accounts ORDER BY username"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row_to_account).collect()
+    }
+
     /// Replaces the stored hash of the same password (new Argon2 parameters); not a password change.
     pub async fn rehash_console_password(
         &self,

@@ -5,7 +5,8 @@ use crate::support::{BIN, run, stdout};
 on_both_backends!(
     the_key_is_alone_on_the_last_line_and_listed_without_its_secret,
     audit_verify_fails_and_names_the_entry_after_a_row_is_edited_by_hand,
-    migrate_reports_the_schema_version
+    migrate_reports_the_schema_version,
+    console_accounts_are_created_with_a_second_factor
 );
 
 async fn the_key_is_alone_on_the_last_line_and_listed_without_its_secret(db: &TestDb) {
@@ -167,4 +168,56 @@ fn tempfile_dir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("mg-cli-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+async fn console_accounts_are_created_with_a_second_factor(db: &TestDb) {
+    use std::io::Write as _;
+    let create = |key: Option<&str>, password: &str| {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args([
+            "admin",
+            "console-account",
+            "create",
+            "--username",
+            "ivy",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--database-url",
+            &db.url,
+        ])
+        .env_remove("MARKETGUARD_CONFIG")
+        .env_remove("MARKETGUARD_SECURITY__ENCRYPTION_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+        if let Some(k) = key {
+            cmd.env("MARKETGUARD_SECURITY__ENCRYPTION_KEY", k);
+        }
+        let mut child = cmd.spawn().unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    // Without a data key the second factor cannot be stored: refused before anything is created.
+    let o = create(None, "Violet-Compass-Meadow-274");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("encryption_key"));
+    let key = "bWFya2V0Z3VhcmQtdGVzdC1rZXktMzItYnl0ZXMtISE=";
+    // A weak password is refused with the policy's reason.
+    let o = create(Some(key), "password");
+    assert!(!o.status.success());
+    let o = create(Some(key), "Violet-Compass-Meadow-274");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(out.contains("Created console account ivy (admin"), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("otpauth://totp/")),
+        "{out}"
+    );
+    let list = stdout(&run(&db.url, &["admin", "console-account", "list"]));
+    assert!(
+        list.contains("ivy") && list.contains("admin") && list.contains("second factor on"),
+        "{list}"
+    );
+    assert!(!list.contains("Violet"), "{list}");
 }

@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod browser;
+mod console_access;
+mod console_browser;
 mod contact;
 mod errors;
 mod reports;
