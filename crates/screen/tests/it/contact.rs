@@ -228,6 +228,37 @@ fn emails() {
     check("look at amazon dot com", &[]);
     check("I'm at home dot com", &[]);
     check("message me on gmail", &["request.reach_me"]);
+    // Disguised "at" and "dot", two-level domains, providers in prose.
+    check("sam_k -at- yahoo -dot- com", &["email.spelled"]);
+    check("ann at annsquilts dot co dot uk", &["email.spelled"]);
+    check("rob.m at the good old g mail", &["email.provider"]);
+    check("lee.h [at] hotmail", &["email.provider"]);
+    check("I'm sallyreid on hotmail", &["email.provider"]);
+    check("look me up on yahoo, it's pete_vance", &["email.provider"]);
+    check("my user name here @ gmail", &["email.described"]);
+    check(
+        "same nickname as on here, but on icloud",
+        &["email.described"],
+    );
+    check(
+        "inbox: oak.and.pine, it's a hotmail address",
+        &["email.described"],
+    );
+    // Hard negatives: places, sites, adverbs, links and plain mentions of a provider.
+    check("it's cheaper at walmart dot com", &[]);
+    check("I'm mostly on gmail these days", &[]);
+    check(
+        "I forgot my username, I'll check my gmail for the reset",
+        &[],
+    );
+    check("the outlook for pickup is good, version 2.4 ships", &[]);
+    check(
+        "gmail marked the listing email as spam, order no. 4412",
+        &[],
+    );
+    check("money is held in escrow at safe-escrow.org", &[]);
+    check("https://www.shop.com@login-check.io/x", &[]);
+    check("the file is photos.zip, sent from my yahoo", &[]);
     check_value(
         "write to jo at gmail dot com",
         None,
