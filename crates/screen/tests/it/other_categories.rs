@@ -324,6 +324,17 @@ fn shipping_redirects() {
     check("Pouvez-vous l'envoyer à une autre adresse ?", &[SHIP]);
     check("Bitte an eine andere Adresse schicken", &[SHIP]);
     check("Pode enviar para outro endereço?", &[SHIP]);
+    // Phrase families: the buyer's own carrier under its many names, a relative's place, the order address refused.
+    check("our logistics company will collect on Tuesday", &[SHIP]);
+    check("I've arranged a private courier for Friday", &[SHIP]);
+    check("an uber driver will come by for it", &[SHIP]);
+    check("post it to my grandma's place please", &[SHIP]);
+    check("use this locker instead of my home address", &[SHIP]);
+    check("here's a prepaid label, ship it with that", &[SHIP]);
+    check("Mi mensajero pasa el jueves", &[SHIP]);
+    check("Envoyez-le chez mon frère plutôt", &[SHIP]);
+    check("Meine Spedition holt das Paket ab", &[SHIP]);
+    check("Meu motorista passa aí amanhã", &[SHIP]);
 }
 
 #[test]
@@ -333,6 +344,14 @@ fn shipping_hard_negatives() {
     check("Can you ship it by Friday?", &[]);
     check("It was delivered, thanks!", &[]);
     check("My address is in my profile", &[]);
+    check(
+        "Will ship with the prepaid label from the site, double boxed",
+        &[],
+    );
+    check("I'll send the money to my cousin through the site", &[]);
+    check("my husband will be home to sign for it", &[]);
+    check("I'll pick it up myself, my car fits it", &[]);
+    check("the driver from the site's courier came already", &[]);
 }
 
 #[test]
