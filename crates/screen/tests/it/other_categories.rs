@@ -298,6 +298,15 @@ fn credential_requests() {
     check("Schicken Sie mir bitte den Bestätigungscode", &[CRED]);
     check("Me passa a senha da sua conta", &[CRED]);
     check("s3nd me th3 c0de you just received", &[CRED]);
+    // Families: a code described by where it arrived, "send it" after the secret, photo and "what's the" asks.
+    check("tell me the digits from the sms please", &[CRED]);
+    check("you'll get a PIN by text. Forward it to me", &[CRED]);
+    check("I need the expiry date too", &[CRED]);
+    check("snap a pic of your passport for me", &[CRED]);
+    check("¿Cuál es la contraseña de tu correo?", &[CRED]);
+    check("Wie lautet die PIN deiner Karte?", &[CRED]);
+    check("Qual o código que chegou aí?", &[CRED]);
+    check("Recebeu um código no seu celular? Me manda ele", &[CRED]);
 }
 
 #[test]
@@ -308,6 +317,19 @@ fn credential_hard_negatives() {
     check("Never share your password with anyone", &[]);
     check("what's the zip code for delivery?", &[]);
     check("Does it come with the original PIN pad?", &[]);
+    check("The listing ID is 88213 if you want to share it", &[]);
+    check("send it to the address on my driver's license", &[]);
+    check(
+        "the code in the text from the site didn't work, I'll try again",
+        &[],
+    );
+    check("I need the charger and the box too", &[]);
+    check("take a photo of the scratch on the back please", &[]);
+    check(
+        "verify your account at examplemarket.com settings if the badge is missing",
+        &[],
+    );
+    check("O código de rastreio está no site", &[]);
 }
 
 const SHIP: &str = "shipping.redirect";
@@ -450,6 +472,11 @@ fn obfuscated_phrases() {
 fn several_categories_in_one_message() {
     check(
         "URGENT: pay via Zelle to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and verify your account at bit.ly/x1",
+        &[PAY, "payment.btc", PRESS, "link.shortener"],
+    );
+    // "Verify your account" with a link is the link's finding (corpus labelling rule); naming a secret adds one.
+    check(
+        "URGENT: pay via Zelle to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and enter your card number at bit.ly/x1",
         &[PAY, "payment.btc", CRED, PRESS, "link.shortener"],
     );
 }
