@@ -425,6 +425,21 @@ fn pressure() {
         &[PRESS],
     );
     check("Pague agora ou vou te denunciar", &[PRESS]);
+    // Families: conditions, invented competition, offers that run out, losing the item, other languages.
+    check(
+        "a bad review is coming if it isn't shipped by tonight",
+        &[PRESS],
+    );
+    check("answer now, 4 other people want it", &[PRESS]);
+    check("this offer is only valid for the next 10 minutes", &[PRESS]);
+    check("decide immediately or I sell it to someone else", &[PRESS]);
+    check("Si no me respondes hoy mismo, pongo una queja", &[PRESS]);
+    check("Réponds avant ce soir, sinon je te signale", &[PRESS]);
+    check(
+        "Wenn du nicht heute zahlst, gibt es eine Strafanzeige",
+        &[PRESS],
+    );
+    check("Se você não responder até amanhã, vou reclamar", &[PRESS]);
 }
 
 #[test]
@@ -434,6 +449,21 @@ fn pressure_hard_negatives() {
     check("No rush, whenever you can", &[]);
     check("I can pay now if that works", &[]);
     check("Great seller, 5 stars", &[]);
+    check("It's a 2 hour drive for me, so I'll come Saturday", &[]);
+    check(
+        "I can pay right now if you cancel the order here and relist it",
+        &[],
+    );
+    check(
+        "other people asked too, but you were first, no pressure",
+        &[],
+    );
+    check(
+        "You'll get a code in a minute. The site will ask for it, not me.",
+        &[],
+    );
+    check("I'll ship it by tomorrow morning, promise", &[]);
+    check("Heute ist leider schlecht, morgen passt", &[]);
 }
 
 #[test]
