@@ -128,6 +128,35 @@ fn payment_lexicon_hard_negatives() {
     check("This mining rig earns about 0.01 bitcoin a month", &[]);
     check("Is it still available? I can pay today", &[]);
     check("Will you accept $40 for it?", &[]);
+    check(
+        "a buyer offered to pay me by Venmo, I declined, so it's here or nothing",
+        &[],
+    );
+    check("gift cards only work at checkout on the site", &[]);
+    check("three buyers are waiting with cash, so decide soon", &[]);
+    check("send the rest of the photos when you can", &[]);
+    check("I prefer the blue one, paying at checkout", &[]);
+    check(
+        "selling a Steam gift card, I'll send the code after you pay on the site",
+        &[],
+    );
+}
+
+#[test]
+fn payment_lexicon_families() {
+    check("USDT only please, no bank", &[PAY]);
+    check(
+        "my agent will send more than the asking price, refund the difference",
+        &[PAY],
+    );
+    check("I have iTunes cards, I can text you the codes", &[PAY]);
+    check("I'd rather do Zelle if that's ok", &[PAY]);
+    check("I'll send you my wallet address for the deposit", &[PAY]);
+    check("Te mando un Bizum ahora", &[PAY]);
+    check(
+        "eth: 0x52908400098527886E0F 7030069857D2E4169EE7",
+        &["payment.eth"],
+    );
 }
 
 #[test]
