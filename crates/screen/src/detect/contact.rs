@@ -38,7 +38,12 @@ impl ContactDetector {
             .filter(|f| f.category == crate::Category::ContactEmail)
             .map(|f| (f.start, f.end))
             .collect();
-        self.handle.find(cx, &emails, out);
+        let has_phone = out
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .any(|f| f.category == crate::Category::ContactPhone);
+        self.handle.find(cx, &emails, has_phone, out);
         let has_detail = out.get(first..).unwrap_or(&[]).iter().any(|f| {
             matches!(
                 f.category,

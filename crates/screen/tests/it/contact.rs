@@ -439,6 +439,37 @@ fn handles_in_harder_forms() {
     check("O celular roda Instagram e WhatsApp sem travar", &[]);
     check("venmo me @tom-baker-7", &[]);
     check("bottom line: it works", &[]);
+    // Oblique app names with an account, an account before "on <app>", an @name in a sentence naming an app.
+    check(
+        "I'm on the paper plane app as bike_guy_22",
+        &["handle.account"],
+    );
+    check(
+        "deals posted on the photo app first, it's @thrift.nest",
+        &["handle.at"],
+    );
+    check("search vinyl.vault_ on the ghost app", &["handle.account"]);
+    check("same username as here on telegram", &["handle.account"]);
+    check(
+        "all my stock is on Instagram, @oak.and.iron, have a look",
+        &["handle.account"],
+    );
+    check("telegram?", &["request.app_invite"]);
+    check_in(
+        "call 415 555 0172 or on WhatsApp",
+        Some("US"),
+        &["handle.phone_app", "phone.digits"],
+    );
+    // Hard negatives: the oblique words without an account, a time, a feature, a number with no app invitation.
+    check("the camera app on this phone is great", &[]);
+    check("@2pm works, I saw the listing on Instagram", &[]);
+    check("does it support WhatsApp?", &[]);
+    check_in(
+        "call 415 555 0172, I'm not on WhatsApp",
+        Some("US"),
+        &["phone.digits"],
+    );
+    check("the green app icon is the battery saver", &[]);
     finish();
 }
 
