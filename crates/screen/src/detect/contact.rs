@@ -63,7 +63,7 @@ impl ContactDetector {
             .unwrap_or(&[])
             .iter()
             .filter(|f| {
-                f.category == crate::Category::ContactRequest && f.rule != "request.app_invite"
+                f.category == crate::Category::ContactRequest && f.rule != "request.app_question"
             })
             .map(|f| (f.start, f.end))
             .collect();

@@ -454,7 +454,7 @@ fn handles_in_harder_forms() {
         "all my stock is on Instagram, @oak.and.iron, have a look",
         &["handle.account"],
     );
-    check("telegram?", &["request.app_invite"]);
+    check("telegram?", &["request.app_question"]);
     check_in(
         "call 415 555 0172 or on WhatsApp",
         Some("US"),

@@ -416,7 +416,7 @@ impl HandleFinder {
                     s,
                     end_of_question(original, e),
                     Some(m.value.name.to_string()),
-                    "request.app_invite",
+                    "request.app_question",
                     format!(
                         "Asks whether the other party uses {}. Moving the conversation off the platform removes the \
                          protection it gives you.",
