@@ -70,7 +70,7 @@ impl ContactDetector {
         let mut i = first;
         while i < out.len() {
             let drop = out.get(i).is_some_and(|f| {
-                f.rule == "request.app_invite"
+                f.rule == "request.app_question"
                     && requests.iter().any(|&r| overlaps(r, (f.start, f.end)))
             });
             if drop {
