@@ -492,5 +492,33 @@ fn phone_numbers_given_in_pieces_and_their_look_alikes() {
     check_in("order no. 4155550172", Some("US"), &[]);
     check_in("serial no. 4155550123 on the bottom", Some("US"), &[]);
     check_in("2 chairs and 3 tables", Some("US"), &[]);
+    // Pieces joined across the message, in order or "... with 415 in front".
+    check_in(
+        "starts with 212 555, then 0147 at the end",
+        Some("US"),
+        &["phone.pieces"],
+    );
+    check_in(
+        "0123 is the end, 646 555 goes first",
+        Some("US"),
+        &["phone.pieces"],
+    );
+    check_in(
+        "last bit 0199; before it 415 555",
+        Some("US"),
+        &["phone.pieces"],
+    );
+    // Hard negatives: numbers in parts of a listing, with cue words around them.
+    check_in(
+        "first owner, 415 miles on it, then 555 km in Spain, last service 0172 hours",
+        Some("US"),
+        &[],
+    );
+    check_in(
+        "the first part costs $415, the rest 555.01",
+        Some("US"),
+        &[],
+    );
+    check_in("part 415 and part 555-0172/B are in stock", Some("US"), &[]);
     finish();
 }
