@@ -317,6 +317,14 @@ impl EmailFinder {
             let addr = format!("{}@{}", local.as_str(), labels.join("."));
             push(all.start(), all.end(), addr, "email.spelled", &mut taken);
         }
+        // The remaining rules all need a mail provider named: most messages name none, so skip them cheaply.
+        const PROVIDER_HINTS: &[&str] = &[
+            "mail", "yahoo", "outlook", "cloud", "proton", "aol", "gmx", "yandex", "web.de",
+            "t-online", "live", "msn", "libero", "laposte",
+        ];
+        if !PROVIDER_HINTS.iter().any(|h| text.contains(h)) {
+            return;
+        }
         for c in self.on_provider.captures_iter(text) {
             let (Some(all), Some(local), Some(prov)) = (c.get(0), c.name("local"), c.name("prov"))
             else {
