@@ -994,10 +994,8 @@ fn decide(all: &Clause<Cue>, text: &str) -> Option<(usize, usize)> {
     if threat || consequence || alarm || demand_deadline {
         return all.span_of(|c| matches!(c, Threat | Consequence | Deadline | Urgent | Demand));
     }
-    if urgent {
-        if strong_urgent {
-            return all.span_of(|c| matches!(c, Urgent | Demand | Deadline));
-        }
+    if urgent && strong_urgent {
+        return all.span_of(|c| matches!(c, Urgent | Demand | Deadline));
     }
     None
 }
