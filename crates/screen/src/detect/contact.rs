@@ -38,7 +38,12 @@ impl ContactDetector {
             .filter(|f| f.category == crate::Category::ContactEmail)
             .map(|f| (f.start, f.end))
             .collect();
-        self.handle.find(cx, &emails, out);
+        let has_phone = out
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .any(|f| f.category == crate::Category::ContactPhone);
+        self.handle.find(cx, &emails, has_phone, out);
         let has_detail = out.get(first..).unwrap_or(&[]).iter().any(|f| {
             matches!(
                 f.category,
@@ -52,6 +57,28 @@ impl ContactDetector {
             out.retain(|f| f.rule != "request.app_invite");
         }
         self.request.find(cx, has_detail, out);
+        // A bare "<app>?" the request lexicon also read ("¿Tienes WhatsApp?"): one finding is enough.
+        let requests: Vec<(usize, usize)> = out
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|f| {
+                f.category == crate::Category::ContactRequest && f.rule != "request.app_question"
+            })
+            .map(|f| (f.start, f.end))
+            .collect();
+        let mut i = first;
+        while i < out.len() {
+            let drop = out.get(i).is_some_and(|f| {
+                f.rule == "request.app_question"
+                    && requests.iter().any(|&r| overlaps(r, (f.start, f.end)))
+            });
+            if drop {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
     }
 }
 

@@ -31,6 +31,9 @@ enum Cue {
     Negation,
     /// Shadows a shorter cue ("zip code" is not "the code").
     Neutral,
+    /// Asking for "it" ("send it here", "me manda ele"): a request for the secret named in the same clause or the
+    /// one just before ("Got an OTP? Send it here").
+    AskIt,
 }
 use Cue::*;
 
@@ -98,7 +101,7 @@ const EN: Table<Cue> = &[
     ("security questions", Secret),
     ("apple id password", Secret),
     ("send me", Ask),
-    ("send it to me", Ask),
+    ("send it to me", AskIt),
     ("send over", Ask),
     ("give me", Ask),
     ("tell me", Ask),
@@ -160,17 +163,17 @@ const EN: Table<Cue> = &[
     ("photo of your id", Secret),
     ("security questions' answers", Secret),
     ("what do you use to sign in", Strong),
-    ("read it back", Ask),
+    ("read it back", AskIt),
     ("read it back to me", Ask),
-    ("tell it back", Ask),
-    ("what it says", Ask),
+    ("tell it back", AskIt),
+    ("what it says", AskIt),
     ("what does", Ask),
     ("what is it", Ask),
-    ("forward it to me", Ask),
+    ("forward it to me", AskIt),
     ("forward the", Ask),
-    ("send it here", Ask),
+    ("send it here", AskIt),
     ("write the", Ask),
-    ("give it to me", Ask),
+    ("give it to me", AskIt),
     ("what came in", Ask),
     ("need ur", Ask),
     ("i'll need", Ask),
@@ -364,7 +367,7 @@ const PT: Table<Cue> = &[
     ("um código", WeakSecret),
     ("validade", Secret),
     ("rg", Secret),
-    ("me manda ele", Ask),
+    ("me manda ele", AskIt),
     ("manda foto", Ask),
     ("preciso do", Ask),
     ("me envia", Ask),
@@ -397,17 +400,25 @@ pub(crate) struct CredentialDetector {
 
 impl CredentialDetector {
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
-        let cues = intent::build(
-            "credential.request",
-            &[EN, ES, FR, DE, PT],
-            intent::extra_phrases(config, CAT, Strong),
-        )?;
+        let extra = intent::extra_phrases(config, CAT, Strong)
+            .into_iter()
+            .chain(families());
+        let cues = intent::build("credential.request", &[EN, ES, FR, DE, PT], extra)?;
         Ok(CredentialDetector { cues })
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for clause in intent::clauses(&self.cues, &intent::view(cx).text) {
-            if let Some(span) = decide(&clause) {
+        let clauses = intent::clauses(&self.cues, &intent::view(cx).text);
+        for (i, clause) in clauses.iter().enumerate() {
+            let previous = i.checked_sub(1).and_then(|p| clauses.get(p));
+            let span = decide(clause).or_else(|| decide_it(clause, previous));
+            // "Verify your account at <link>" is the link's phishing, not a request for a secret in the message
+            // (corpus labelling rule): a request by itself counts only where no link is given.
+            let strong_only = !clause.any(|c| matches!(c, Secret | WeakSecret));
+            if span.is_some() && strong_only && has_link(&intent::view(cx).text) {
+                continue;
+            }
+            if let Some(span) = span {
                 out.push(intent::finding(
                     cx,
                     CAT,
@@ -422,12 +433,392 @@ impl CredentialDetector {
     }
 }
 
+/// The text holds something that reads as a link: a scheme, `www.`, or a dotted name ending in a common
+/// top-level domain (also defanged with `[.]`).
+fn has_link(text: &str) -> bool {
+    if text.contains("http") || text.contains("www.") || text.contains("hxxp") {
+        return true;
+    }
+    const TLDS: &[&str] = &[
+        "com", "net", "org", "info", "io", "co", "xyz", "top", "online", "site", "ru", "de", "fr",
+        "es", "pt", "br", "uk", "me", "ly", "gd", "cc", "app", "support", "shop", "biz", "live",
+        "link", "click",
+    ];
+    let cleaned = text.replace("[.]", ".").replace("(.)", ".");
+    cleaned
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '"' | '\'' | '(' | ')' | '<' | '>'))
+        .any(|tok| {
+            let host = tok.split('/').next().unwrap_or("");
+            let mut parts = host.split('.');
+            let first = parts.next().unwrap_or("");
+            let last = host.rsplit('.').next().unwrap_or("");
+            host.contains('.')
+                && !first.is_empty()
+                && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && TLDS.contains(&last)
+        })
+}
+
+/// "Send it here" / "me manda ele" asks for a secret named in its own clause or the clause just before.
+fn decide_it(clause: &Clause<Cue>, previous: Option<&Clause<Cue>>) -> Option<(usize, usize)> {
+    if !clause.has(AskIt) || clause.has(OnSite) {
+        return None;
+    }
+    let names_secret = |c: &Clause<Cue>| {
+        !c.has(OnSite) && (c.has(Secret) || (c.has(WeakSecret) && !c.has(Voucher)))
+    };
+    if !(names_secret(clause) || previous.is_some_and(names_secret)) {
+        return None;
+    }
+    if super::payment::negated(clause, Negation, |c| c == AskIt) {
+        return None;
+    }
+    clause.span_of(|c| matches!(c, AskIt | Secret | WeakSecret))
+}
+
+/// Every `prefix` joined to every `noun` with a space.
+fn cross(prefixes: &[&str], nouns: &[&str], cue: Cue, out: &mut Vec<(String, Cue)>) {
+    for p in prefixes {
+        for n in nouns {
+            out.push((format!("{p} {n}"), cue));
+        }
+    }
+}
+
+/// Phrase families built from parts: a code described by where it arrived ("the numbers in the text", "the code that
+/// came to your phone"), asking verbs in their grammatical forms, photo requests, and "send it" asks.
+fn families() -> Vec<(String, Cue)> {
+    let mut out = Vec::new();
+    cross(
+        &["code", "number", "numbers", "digits", "pin", "otp"],
+        &[
+            "in the text",
+            "in that text",
+            "in the sms",
+            "in the message",
+            "from the text",
+            "from the sms",
+            "from the message",
+            "from that text",
+            "from your bank",
+            "from google",
+            "that came",
+            "that came in",
+            "that came to your phone",
+            "that came to ur phone",
+            "that just came",
+            "you got",
+            "that you got",
+            "you just got",
+            "google sent",
+            "google just sent",
+            "google sends",
+            "google sends you",
+            "they sent you",
+            "sent to your phone",
+            "sent to ur phone",
+            "on your phone",
+            "on your screen",
+            "that arrived",
+            "you received",
+            "in the email",
+            "from the app",
+            "by text",
+            "via sms",
+            "in your texts",
+        ],
+        Secret,
+        &mut out,
+    );
+    cross(
+        &[
+            "a text from",
+            "the text from",
+            "an sms from",
+            "the sms from",
+            "a message from",
+            "the text",
+        ],
+        &[
+            "your bank",
+            "google",
+            "google voice",
+            "the bank",
+            "whatsapp",
+            "paypal",
+            "apple",
+        ],
+        Secret,
+        &mut out,
+    );
+    cross(
+        &["the text", "the sms", "the message"],
+        &[
+            "google just sent",
+            "google sent",
+            "you just got",
+            "that just came",
+        ],
+        Secret,
+        &mut out,
+    );
+    cross(
+        &[
+            "i need",
+            "i need the",
+            "need the",
+            "i'll need the",
+            "i will need the",
+            "i just need the",
+            "all i need is the",
+            "just need the",
+            "i need you to send",
+        ],
+        &[""],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "take",
+            "send",
+            "snap",
+            "upload",
+            "send me",
+            "take me",
+            "send over",
+        ],
+        &[
+            "a photo of",
+            "a picture of",
+            "a pic of",
+            "a selfie with",
+            "a scan of",
+            "a photo of your",
+            "a picture of your",
+            "a pic of your",
+            "photos of",
+            "pictures of",
+        ],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "id",
+            "your id",
+            "ids",
+            "license",
+            "licence",
+            "drivers license",
+            "driver's licence",
+            "passport",
+            "id card",
+            "debit card",
+            "credit card",
+            "bank card",
+            "card",
+        ],
+        &["front and back", "both sides"],
+        Secret,
+        &mut out,
+    );
+    for p in [
+        "send it",
+        "send it here",
+        "send it to me",
+        "send them",
+        "send them to me",
+        "send those",
+        "send those digits",
+        "send me those digits",
+        "send me those numbers",
+        "send me it",
+        "forward it",
+        "forward it to me",
+        "read it to me",
+        "read them to me",
+        "tell me what it says",
+        "tell me what they are",
+        "type it here",
+        "paste it here",
+        "give it here",
+        "me manda ele",
+        "manda ele",
+        "me passa ele",
+        "me envia ele",
+        "mándamelo",
+        "envíamelo",
+        "pásamelo",
+        "dímelo",
+        "envoie-le-moi",
+        "donne-le-moi",
+        "envoyez-le-moi",
+        "donnez-le-moi",
+        "schick ihn mir",
+        "schick sie mir",
+        "schick es mir",
+        "sag ihn mir",
+        "sag sie mir",
+    ] {
+        out.push((p.to_string(), AskIt));
+    }
+    // Asking verbs: "what's the / which is the" before a secret, in each language's article forms.
+    cross(
+        &[
+            "cuál es el",
+            "cuál es la",
+            "cual es el",
+            "cual es la",
+            "dime el",
+            "dime la",
+        ],
+        &[""],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "quel est le",
+            "quel est la",
+            "quelle est la",
+            "quelle est votre",
+            "quelle est ta",
+            "quel est votre",
+        ],
+        &[""],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "wie lautet die",
+            "wie lautet der",
+            "wie lautet das",
+            "wie lautet deine",
+            "wie lautet ihre",
+            "wie ist dein",
+            "wie ist deine",
+            "wie ist ihre",
+            "wie ist ihr",
+            "nenn mir",
+            "nenne mir",
+            "nennen sie mir",
+            "gib mir die",
+            "gib mir den",
+        ],
+        &[""],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "qual a",
+            "qual o",
+            "qual é a",
+            "qual é o",
+            "qual seu",
+            "qual é sua",
+            "qual é seu",
+            "me fala a",
+            "me fala o",
+            "me diz a",
+            "me diz o",
+        ],
+        &[""],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "tira uma foto",
+            "tire uma foto",
+            "manda uma foto",
+            "haz una foto",
+            "saca una foto",
+            "mándame una foto",
+            "prends une photo",
+            "envoie une photo",
+            "mach ein foto",
+            "schick ein foto",
+            "schick mir ein foto",
+        ],
+        &[""],
+        Ask,
+        &mut out,
+    );
+    cross(
+        &[
+            "forward",
+            "send",
+            "send me",
+            "tell me",
+            "read me",
+            "give me",
+            "share",
+            "forward me",
+        ],
+        &[
+            "the number in it",
+            "the numbers in it",
+            "the code in it",
+            "the digits in it",
+            "what's in it",
+            "what it says",
+        ],
+        AskIt,
+        &mut out,
+    );
+    // "send it to the address ..." is about the parcel; Portuguese "no seu" (in your) is not Spanish "no".
+    for p in ["send it to", "send it to the", "send it to my"] {
+        out.push((p.to_string(), Neutral));
+    }
+    for p in [
+        "no seu",
+        "no meu",
+        "no teu",
+        "na sua",
+        "na minha",
+        "no celular",
+        "no app",
+        "no site",
+        "no whatsapp",
+    ] {
+        out.push((p.to_string(), Neutral));
+    }
+    // Identity documents.
+    for p in [
+        "pasaporte",
+        "carnet de conducir",
+        "cédula",
+        "documento de identidad",
+        "carte d'identité",
+        "passeport",
+        "permis de conduire",
+        "ausweis",
+        "reisepass",
+        "führerschein",
+        "cnh",
+        "cpf",
+        "passaporte",
+        "documento de identidade",
+        "carteira de motorista",
+        "cartão de cidadão",
+        "photo id",
+    ] {
+        out.push((p.to_string(), Secret));
+    }
+    out.into_iter()
+        .map(|(p, c)| (p.trim().to_string(), c))
+        .collect()
+}
+
 fn decide(clause: &Clause<Cue>) -> Option<(usize, usize)> {
     if clause.has(OnSite) {
         return None;
     }
     let secret = clause.has(Secret) || (clause.has(WeakSecret) && !clause.has(Voucher));
-    let fires = clause.has(Strong) || (clause.has(Ask) && secret);
+    let fires = clause.has(Strong) || ((clause.has(Ask) || clause.has(AskIt)) && secret);
     if !fires || super::payment::negated(clause, Negation, |c| matches!(c, Ask | Strong)) {
         return None;
     }

@@ -24,18 +24,22 @@ pub(crate) struct PaymentDetector {
 
 impl PaymentDetector {
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
-        let cues = intent::build(
-            "payment.off_platform",
-            lexicon_data::TABLES,
-            intent::extra_phrases(config, CAT, Cue::Strong),
-        )?;
+        let extra = intent::extra_phrases(config, CAT, Cue::Strong)
+            .into_iter()
+            .chain(families());
+        let cues = intent::build("payment.off_platform", lexicon_data::TABLES, extra)?;
         Ok(PaymentDetector { cues })
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let view = intent::view(cx);
         let clauses = intent::clauses(&self.cues, &view.text);
+        let refused = clauses.iter().any(|c| c.has(Cue::Refusal));
         for clause in &clauses {
+            // "Someone asked me to pay by Zelle, I refused": a report of someone else's ask, not an offer.
+            if refused && clause.has(Cue::Reported) {
+                continue;
+            }
             if let Some(span) = off_platform_intent(clause) {
                 out.push(intent::finding(
                     cx,
@@ -50,6 +54,288 @@ impl PaymentDetector {
         find_crypto(cx, out);
         find_bank_and_card(cx, routing_context, out);
     }
+}
+
+/// Every `prefix` joined to every `noun` with a space.
+fn cross(prefixes: &[&str], nouns: &[&str], cue: Cue, out: &mut Vec<(String, Cue)>) {
+    for p in prefixes {
+        for n in nouns {
+            out.push((format!("{p} {n}").trim().to_string(), cue));
+        }
+    }
+}
+
+/// Phrase families built from parts: "<asset> only", overpayment scripts, sending gift-card codes, "I prefer <app>",
+/// "I'll do you a Bizum / faço um pix" verbs, wallet addresses, and reports of someone else's ask with a refusal.
+fn families() -> Vec<(String, Cue)> {
+    use Cue::*;
+    let mut out = Vec::new();
+    const ASSETS: &[&str] = &[
+        "gift cards",
+        "gift card",
+        "steam cards",
+        "steam card",
+        "itunes cards",
+        "apple gift cards",
+        "google play cards",
+        "amazon gift cards",
+        "razer gold",
+        "bitcoin",
+        "btc",
+        "crypto",
+        "usdt",
+        "ethereum",
+        "eth",
+        "zelle",
+        "venmo",
+        "cash app",
+        "western union",
+        "moneygram",
+        "wire transfer",
+        "bank transfer",
+        "money order",
+        "paysafecard",
+    ];
+    cross(
+        ASSETS,
+        &[
+            "only",
+            "only please",
+            "only pls",
+            "only for",
+            "accepted only",
+            "preferred",
+        ],
+        Strong,
+        &mut out,
+    );
+    cross(
+        ASSETS,
+        &[
+            "only work",
+            "only works",
+            "only valid",
+            "only usable",
+            "only at checkout",
+        ],
+        Neutral,
+        &mut out,
+    );
+    // Overpayment: the classic fake-check and "agent" script.
+    cross(
+        &[
+            "send",
+            "pay",
+            "send you",
+            "pay you",
+            "transfer",
+            "send more",
+            "pay more",
+            "he will send",
+            "she will send",
+            "they will send",
+            "my agent will send",
+            "will send",
+        ],
+        &[
+            "more than the price",
+            "more than the asking price",
+            "more than you asked",
+            "more than the item costs",
+            "extra for the shipping",
+            "extra for the mover",
+        ],
+        Strong,
+        &mut out,
+    );
+    cross(
+        &[
+            "refund",
+            "refund me",
+            "send back",
+            "send me back",
+            "return",
+            "wire back",
+            "give back",
+            "send the",
+        ],
+        &[
+            "the difference",
+            "the extra",
+            "the excess",
+            "difference back",
+            "the overpayment",
+            "the balance back",
+        ],
+        Strong,
+        &mut out,
+    );
+    // Gift-card codes sent instead of a payment.
+    cross(
+        &[
+            "send you",
+            "give you",
+            "text you",
+            "send",
+            "scratch off",
+            "read you",
+            "send me",
+        ],
+        &[
+            "the codes",
+            "the claim codes",
+            "the card codes",
+            "the card numbers",
+            "the pins",
+            "codes",
+            "the pin",
+            "the code on the back",
+            "the codes on the back",
+            "pictures of the cards",
+            "photos of the cards",
+        ],
+        AskSend,
+        &mut out,
+    );
+    // Preference for a way of paying ("I prefer Zelle", "I'd rather do bitcoin").
+    for p in [
+        "i prefer",
+        "i'd prefer",
+        "i would prefer",
+        "i'd rather",
+        "i would rather",
+        "prefiero",
+        "je préfère",
+        "ich bevorzuge",
+        "lieber per",
+        "prefiro",
+    ] {
+        out.push((p.to_string(), Verb));
+    }
+    for p in [
+        "wallet address",
+        "crypto wallet",
+        "btc wallet",
+        "bitcoin wallet",
+        "usdt wallet",
+        "eth wallet",
+        "my wallet",
+    ] {
+        out.push((p.to_string(), Asset));
+    }
+    cross(
+        &[
+            "send a",
+            "send you a",
+            "send you my",
+            "give you a",
+            "give you my",
+            "here's my",
+            "here is my",
+        ],
+        &["wallet address", "wallet", "btc address", "bitcoin address"],
+        Strong,
+        &mut out,
+    );
+    // Doing a payment with an app, in the languages whose apps are verbs ("te hago un Bizum", "faço um pix").
+    cross(
+        &[
+            "te hago un",
+            "te hago",
+            "hago un",
+            "te mando un",
+            "te paso un",
+            "hazme un",
+            "mándame un",
+            "haz un",
+            "faço um",
+            "te faço um",
+            "me faz um",
+            "manda um",
+            "faz um",
+            "te mando um",
+            "mando um",
+            "je te fais un",
+            "fais-moi un",
+            "je vous fais un",
+            "ich mache dir eine",
+            "ich schick dir eine",
+            "ich mach dir",
+        ],
+        &[""],
+        Send,
+        &mut out,
+    );
+    for p in [
+        "chave pix",
+        "minha chave",
+        "chave é",
+        "a chave",
+        "pix copia e cola",
+    ] {
+        out.push((p.to_string(), Strong));
+    }
+    // Other buyers holding cash are not an offer to pay.
+    for p in [
+        "waiting with cash",
+        "waiting with the cash",
+        "are waiting with cash",
+    ] {
+        out.push((p.to_string(), Neutral));
+    }
+    // Someone else's ask, reported, and the writer's refusal.
+    cross(
+        &[
+            "someone",
+            "someone else",
+            "a buyer",
+            "another buyer",
+            "a guy",
+            "a seller",
+            "they",
+            "he",
+            "she",
+            "a scammer",
+            "scammers",
+            "somebody",
+        ],
+        &[
+            "asked me to",
+            "offered to",
+            "wanted me to",
+            "told me to",
+            "asked me for",
+            "wanted to",
+            "tried to get me to",
+            "asked to",
+        ],
+        Reported,
+        &mut out,
+    );
+    for p in ["i was asked to", "i got asked to"] {
+        out.push((p.to_string(), Reported));
+    }
+    for p in [
+        "i said no",
+        "i refused",
+        "i declined",
+        "i told them no",
+        "i told him no",
+        "i told her no",
+        "no way",
+        "not doing that",
+        "i won't do that",
+        "i didn't",
+        "dije que no",
+        "j'ai refusé",
+        "ich habe abgelehnt",
+        "eu recusei",
+        "recusei",
+        "me negué",
+    ] {
+        out.push((p.to_string(), Refusal));
+    }
+    out
 }
 
 /// The decision for one clause. A clause asks or offers to pay off the platform when it has:
@@ -112,6 +398,88 @@ fn find_crypto(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let text = cx.message.text;
     for (start, token) in ascii_alnum_tokens(text) {
         let end = start + token.len();
+        let Some((rule, normalized, what)) = crypto_address(token) else {
+            continue;
+        };
+        out.push(cx.finding(
+            CAT,
+            start,
+            end,
+            Some(normalized),
+            rule,
+            format!("Shares {what} to be paid in cryptocurrency. {WHY}"),
+        ));
+    }
+    find_split_crypto(cx, out);
+}
+
+/// An address cut into pieces so that a filter does not see it ("0xdbF03B407c01E7cD 3CBea99509d93f8DDDC8C6FB"): two
+/// to four runs of letters and digits joined by one space or dash, the first starting like an address, read as one
+/// token and accepted only when the whole passes its checksum.
+fn find_split_crypto(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let text = cx.message.text;
+    let bytes = text.as_bytes();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            let s = i;
+            while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+            runs.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    let mut k = 0;
+    while k < runs.len() {
+        let Some(&(s0, e0)) = runs.get(k) else { break };
+        let first = text.get(s0..e0).unwrap_or("");
+        let starts_like =
+            first.starts_with("0x") || first.starts_with("bc1") || first.starts_with('T');
+        if !starts_like || e0 - s0 < 6 || e0 - s0 >= 25 {
+            k += 1;
+            continue;
+        }
+        let mut joined = first.to_string();
+        let mut end = e0;
+        let mut found = None;
+        for j in k + 1..(k + 4).min(runs.len()) {
+            let Some(&(s, e)) = runs.get(j) else { break };
+            let gap = text.get(end..s).unwrap_or("");
+            if gap.is_empty() || gap.len() > 2 || !gap.bytes().all(|b| matches!(b, b' ' | b'-')) {
+                break;
+            }
+            joined.push_str(text.get(s..e).unwrap_or(""));
+            end = e;
+            if joined.len() > 62 {
+                break;
+            }
+            if let Some(hit) = crypto_address(&joined) {
+                found = Some((j, hit));
+                break;
+            }
+        }
+        if let Some((j, (rule, normalized, what))) = found {
+            out.push(cx.finding(
+                CAT,
+                s0,
+                end,
+                Some(normalized),
+                rule,
+                format!("Shares {what}, split into pieces, to be paid in cryptocurrency. {WHY}"),
+            ));
+            k = j + 1;
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// The rule, canonical form and description of a crypto address, when `token` is one.
+fn crypto_address(token: &str) -> Option<(&'static str, String, &'static str)> {
+    {
         let (rule, normalized, what) = if let Some(a) = checksum::btc_base58_address(token) {
             ("payment.btc", a, "a Bitcoin address")
         } else if let Some(a) = checksum::btc_bech32_address(token) {
@@ -125,16 +493,9 @@ fn find_crypto(cx: &Context<'_>, out: &mut Vec<Finding>) {
             };
             ("payment.eth", a.canonical().to_string(), what)
         } else {
-            continue;
+            return None;
         };
-        out.push(cx.finding(
-            CAT,
-            start,
-            end,
-            Some(normalized),
-            rule,
-            format!("Shares {what} to be paid in cryptocurrency. {WHY}"),
-        ));
+        Some((rule, normalized, what))
     }
 }
 

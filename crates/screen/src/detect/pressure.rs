@@ -426,11 +426,387 @@ const DEADLINE_TEMPLATES: &[&str] = &[
     "em {n} horas",
     "dentro de {n} horas",
     "em {n} minutos",
+    "for the next {n} hours",
+    "for the next {n} minutes",
+    "for the next {n} hour",
+    "{n} hours left",
+    "{n} hour left",
+    "{n} minutes left",
+    "{n}h left",
+    "within the next {n} hours",
+    "within the next {n} minutes",
+    "en {n} hora",
+    "dans {n} heure",
+    "sous {n} heure",
+    "in {n} stunde",
+    "innerhalb {n} stunde",
+    "innerhalb von {n} stunde",
+    "em {n} hora",
+    "nas próximas {n} horas",
+    "en las próximas {n} horas",
+    "dans les {n} prochaines heures",
+    "in den nächsten {n} stunden",
 ];
 const DEADLINE_NUMBERS: &[&str] = &[
     "1", "2", "3", "4", "5", "6", "10", "12", "15", "24", "30", "48", "72", "one", "two", "three",
-    "an", "a",
+    "an", "a", "una", "un", "une", "eine", "einer", "uma", "um", "dos", "deux", "zwei", "duas",
 ];
+
+/// Every `prefix` joined to every `noun` with a space.
+fn cross(prefixes: &[&str], nouns: &[&str], cue: Cue, out: &mut Vec<(String, Cue)>) {
+    for p in prefixes {
+        for n in nouns {
+            out.push((format!("{p} {n}"), cue));
+        }
+    }
+}
+
+/// Phrase families built from parts, so that each idea is covered in its grammatical variants: conditions ("if this
+/// isn't ..."), invented competition ("3 other buyers are waiting"), a price or offer that runs out, losing the item
+/// to someone else, demands for an answer, and the same ideas in the other four languages.
+fn families() -> Vec<(String, Cue)> {
+    let mut out = Vec::new();
+    for p in [
+        "if this isn't",
+        "if it isn't",
+        "if it's not",
+        "if this is not",
+        "if it is not",
+        "if you haven't",
+        "if you can't",
+        "if you won't",
+        "if i don't get",
+        "if i don't hear",
+        "if i don't receive",
+        "if i don't see",
+        "if it doesn't",
+        "if you fail to",
+        "failing that",
+        "after that",
+        "or else",
+        "if you dont",
+        "if u dont",
+    ] {
+        out.push((p.to_string(), Condition));
+    }
+    // Invented competition: a consequence that needs a deadline, a condition or urgency to become pressure.
+    let rivals: Vec<String> = [
+        "", "2 ", "3 ", "4 ", "5 ", "10 ", "two ", "three ", "four ", "five ", "several ", "many ",
+    ]
+    .iter()
+    .flat_map(|n| {
+        ["other people", "other buyers", "others", "people"].map(move |w| format!("{n}{w}"))
+    })
+    .collect();
+    let rivals: Vec<&str> = rivals.iter().map(String::as_str).collect();
+    cross(
+        &rivals,
+        &[
+            "want it",
+            "are waiting",
+            "are interested",
+            "are ready to pay",
+            "are asking",
+            "are lined up",
+            "are messaging me",
+        ],
+        Consequence,
+        &mut out,
+    );
+    cross(
+        &[
+            "another buyer",
+            "someone else",
+            "the next buyer",
+            "the other buyer",
+        ],
+        &[
+            "wants it",
+            "is waiting",
+            "is interested",
+            "is ready to pay",
+            "is about to pay",
+            "will take it",
+            "is coming",
+            "offered more",
+        ],
+        Consequence,
+        &mut out,
+    );
+    cross(
+        &["whoever", "the first to", "first one to", "first person to"],
+        &["pays", "pay", "pays first", "sends the money"],
+        Demand,
+        &mut out,
+    );
+    // A price or offer that runs out.
+    cross(
+        &[
+            "the price",
+            "price",
+            "the offer",
+            "this offer",
+            "the discount",
+            "this price",
+            "the deal",
+        ],
+        &[
+            "goes up",
+            "will go up",
+            "doubles",
+            "will double",
+            "expires",
+            "ends",
+            "is gone",
+            "won't last",
+            "is only good",
+            "is only valid",
+        ],
+        Consequence,
+        &mut out,
+    );
+    for p in [
+        "it's double",
+        "its double",
+        "it doubles",
+        "full price after",
+    ] {
+        out.push((p.to_string(), Consequence));
+    }
+    // Losing the item to someone else.
+    cross(
+        &[
+            "before i",
+            "or i",
+            "otherwise i",
+            "i'll",
+            "i will",
+            "then i",
+        ],
+        &[
+            "sell it",
+            "sell it to someone else",
+            "give it to someone else",
+            "sell to the next person",
+            "sell it to the next person",
+            "relist it",
+            "give it away",
+        ],
+        Consequence,
+        &mut out,
+    );
+    // Demands for an answer.
+    for p in [
+        "need an answer",
+        "want an answer",
+        "answer me",
+        "respond to me",
+        "reply to me",
+        "get back to me now",
+        "answer now",
+        "i need an answer now",
+        "pick up the phone",
+        "i need an answer",
+        "i want an answer",
+        "i need a reply",
+        "i want a reply",
+        "i demand",
+        "i need a response",
+        "i want a response",
+    ] {
+        out.push((p.to_string(), Demand));
+    }
+    // The reader's own action, not a consequence: "if you cancel the order here".
+    cross(
+        &["if you", "you", "can you", "please", "could you"],
+        &["cancel the order", "cancel the deal"],
+        Neutral,
+        &mut out,
+    );
+    for p in [
+        "that's what you'll get",
+        "thats what you'll get",
+        "you'll get what's coming",
+        "you'll be sorry",
+    ] {
+        out.push((p.to_string(), Threat));
+    }
+    for p in [
+        "until midnight",
+        "till midnight",
+        "by tomorrow morning",
+        "tomorrow morning",
+        "by the end of the day",
+        "by end of day",
+        "by eod",
+        "today only",
+        "before tonight",
+        "by tomorrow",
+    ] {
+        out.push((p.to_string(), Deadline));
+    }
+    // Spanish.
+    for p in [
+        "queja",
+        "pongo una queja",
+        "una queja",
+        "denuncia",
+        "reclamación",
+        "cancelo",
+        "te reporto",
+        "reportarte",
+    ] {
+        out.push((p.to_string(), Consequence));
+    }
+    for p in [
+        "si no me",
+        "si no lo",
+        "si no me respondes",
+        "si no envías",
+        "si no pagas",
+    ] {
+        out.push((p.to_string(), Condition));
+    }
+    for p in [
+        "hasta medianoche",
+        "antes de esta noche",
+        "hoy mismo",
+        "esta noche",
+        "antes de mañana",
+    ] {
+        out.push((p.to_string(), Deadline));
+    }
+    for p in [
+        "respóndeme",
+        "contesta",
+        "contéstame",
+        "envíalo ya",
+        "responde ahora",
+    ] {
+        out.push((p.to_string(), Demand));
+    }
+    // French.
+    for p in [
+        "je signale",
+        "je vais signaler",
+        "signaler votre annonce",
+        "signaler ton annonce",
+        "je vous signale",
+        "je te signale",
+        "plainte",
+        "je porte plainte",
+        "litige",
+        "j'ouvre un litige",
+    ] {
+        out.push((p.to_string(), Consequence));
+    }
+    for p in [
+        "dernier délai",
+        "avant ce soir",
+        "d'ici ce soir",
+        "aujourd'hui",
+        "avant demain",
+        "d'ici demain",
+    ] {
+        out.push((p.to_string(), Deadline));
+    }
+    for p in ["si vous ne", "si tu ne", "faute de quoi"] {
+        out.push((p.to_string(), Condition));
+    }
+    for p in [
+        "réponds",
+        "répondez-moi",
+        "réponds-moi",
+        "envoyez",
+        "payez tout de suite",
+    ] {
+        out.push((p.to_string(), Demand));
+    }
+    // German.
+    cross(
+        &["eine", "ein", "1", "einen"],
+        &[
+            "1-stern-bewertung",
+            "ein-stern-bewertung",
+            "stern-bewertung",
+            "sterne-bewertung",
+        ],
+        Consequence,
+        &mut out,
+    );
+    for p in [
+        "1-stern-bewertung",
+        "ein-stern-bewertung",
+        "schlechte bewertungen",
+        "negative bewertungen",
+        "strafanzeige",
+        "anzeige erstatten",
+        "zeige dich an",
+        "zeige sie an",
+        "zeig dich an",
+        "melde dich",
+        "melde ich sie",
+        "polizei",
+        "anwalt",
+    ] {
+        out.push((p.to_string(), Consequence));
+    }
+    for p in [
+        "wenn du nicht",
+        "falls nicht",
+        "ansonsten",
+        "falls du nicht",
+        "wenn das nicht",
+    ] {
+        out.push((p.to_string(), Condition));
+    }
+    for p in [
+        "heute noch",
+        "bis heute abend",
+        "bis morgen",
+        "bis mitternacht",
+        "heute",
+    ] {
+        out.push((p.to_string(), Deadline));
+    }
+    for p in [
+        "erstatte",
+        "erstatten sie",
+        "überweise",
+        "antworten sie",
+        "schick es",
+        "zahl",
+    ] {
+        out.push((p.to_string(), Demand));
+    }
+    // Portuguese.
+    for p in ["se não", "se você não", "caso não", "se nao"] {
+        out.push((p.to_string(), Condition));
+    }
+    for p in [
+        "hoje",
+        "até amanhã",
+        "até hoje",
+        "até meia-noite",
+        "ainda hoje",
+    ] {
+        out.push((p.to_string(), Deadline));
+    }
+    for p in [
+        "deixo avaliação",
+        "reclamação",
+        "vou reclamar",
+        "denúncia",
+        "processo",
+        "te processar",
+    ] {
+        out.push((p.to_string(), Consequence));
+    }
+    for p in ["responde", "responda", "envie", "me responde"] {
+        out.push((p.to_string(), Demand));
+    }
+    out
+}
 
 #[derive(Debug)]
 pub(crate) struct PressureDetector {
@@ -449,7 +825,8 @@ impl PressureDetector {
             .collect();
         let extra = intent::extra_phrases(config, CAT, Threat)
             .into_iter()
-            .chain(deadlines);
+            .chain(deadlines)
+            .chain(families());
         let cues = intent::build("pressure.urgency", &[EN, ES, FR, DE, PT], extra)?;
         Ok(PressureDetector { cues })
     }
@@ -494,7 +871,31 @@ fn contextual(all: &Clause<Cue>, text: &str) -> Clause<Cue> {
                     || NUMBER_WORDS.contains(&word)
                     || word.chars().next().is_some_and(|c| c.is_ascii_digit())
                         && before.len() == m.start;
-                m.value = if number { Deadline } else { Neutral };
+                // A limit, not a duration: "in 2 hours", "within 10 min", "1 hour left", not "I drive an hour".
+                let glued = word.len() < before.len() || before.len() == m.start;
+                let lead = before
+                    .get(
+                        ..before.len().saturating_sub(if before.len() == m.start {
+                            0
+                        } else {
+                            word.len()
+                        }),
+                    )
+                    .unwrap_or("")
+                    .trim_end()
+                    .rsplit(|c: char| c.is_whitespace())
+                    .next()
+                    .unwrap_or("");
+                let after = text.get(m.end..).unwrap_or("").trim_start();
+                let limit = LIMIT_WORDS.contains(&lead)
+                    || ["left", "or ", "to ", "max", "tops", "only"]
+                        .iter()
+                        .any(|w| after.starts_with(w));
+                m.value = if number && glued && limit {
+                    Deadline
+                } else {
+                    Neutral
+                };
             }
             Demand if prev_self.is_some_and(|e| m.start.saturating_sub(e) <= 12) => {
                 m.value = Neutral
@@ -507,6 +908,37 @@ fn contextual(all: &Clause<Cue>, text: &str) -> Clause<Cue> {
     Clause { cues }
 }
 
+/// Words before a number that make "<number> <unit>" a time limit ("in 2 hours", "within 10 min").
+const LIMIT_WORDS: &[&str] = &[
+    "in",
+    "within",
+    "next",
+    "under",
+    "only",
+    "than",
+    "for",
+    "en",
+    "dans",
+    "sous",
+    "em",
+    "innerhalb",
+    "binnen",
+    "von",
+    "nas",
+    "las",
+    "les",
+    "den",
+    "just",
+    "another",
+    "otra",
+    "dentro",
+    "max",
+    "have",
+    "got",
+    "tienes",
+    "tens",
+];
+
 const NUMBER_WORDS: &[&str] = &[
     "a", "an", "one", "two", "three", "five", "ten", "fifteen", "twenty", "thirty", "few", "una",
     "un", "dos", "diez", "une", "deux", "dix", "eine", "einer", "zwei", "zehn", "uma", "duas",
@@ -517,7 +949,18 @@ fn decide(all: &Clause<Cue>, text: &str) -> Option<(usize, usize)> {
     let all = &contextual(all, text);
     let threat = all.has(Threat);
     let tie = all.has(Condition) || all.has(Deadline);
-    let consequence = all.has(Consequence) && tie;
+    let strong_urgent = all
+        .cues
+        .iter()
+        .any(|m| m.value == Urgent && text.get(m.start..m.end) != Some("now"));
+    // "reply NOW, three other buyers are waiting": a demand made urgent ties a consequence as a deadline does.
+    let demand_now = all.cues.iter().any(|m| {
+        m.value == Demand
+            && text
+                .get(m.start..m.end)
+                .is_some_and(|t| t.ends_with("now") || t.ends_with("ya") || t.ends_with("agora"))
+    });
+    let consequence = all.has(Consequence) && (tie || strong_urgent || demand_now);
     let alarm = all.cues.iter().any(|m| {
         m.value == Urgent
             && text
@@ -529,18 +972,30 @@ fn decide(all: &Clause<Cue>, text: &str) -> Option<(usize, usize)> {
     });
     // "now" alone is too common ("I can pay now") to be urgency: it counts only next to a demand or a threat.
     let urgent = all.has(Urgent) && (all.has(Demand) || all.has(Deadline) || consequence || threat);
-    let demand_deadline = all.has(Demand) && all.has(Deadline);
+    // A demand and a deadline in the same sentence, near each other ("pay within 2 hours"); not a code that will
+    // come "in a minute" and, two sentences later, "send me those digits".
+    let demand_deadline = all.cues.iter().any(|d| {
+        d.value == Demand
+            && all.cues.iter().any(|l| {
+                if l.value != Deadline {
+                    return false;
+                }
+                let (a, b) = if d.start < l.start {
+                    (d.end, l.start)
+                } else {
+                    (l.end, d.start)
+                };
+                b.saturating_sub(a) <= 80
+                    && !text
+                        .get(a.min(b)..b.max(a))
+                        .is_some_and(|gap| gap.contains(['.', '!', '?', '\n']))
+            })
+    });
     if threat || consequence || alarm || demand_deadline {
         return all.span_of(|c| matches!(c, Threat | Consequence | Deadline | Urgent | Demand));
     }
-    if urgent {
-        let strong_urgent = all
-            .cues
-            .iter()
-            .any(|m| m.value == Urgent && text.get(m.start..m.end) != Some("now"));
-        if strong_urgent {
-            return all.span_of(|c| matches!(c, Urgent | Demand | Deadline));
-        }
+    if urgent && strong_urgent {
+        return all.span_of(|c| matches!(c, Urgent | Demand | Deadline));
     }
     None
 }

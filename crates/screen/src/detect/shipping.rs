@@ -31,6 +31,8 @@ enum Cue {
     /// The order's own address.
     OrderAddress,
     Negation,
+    /// Sending money, not the item ("send the money via MoneyGram to my cousin"): shadows the verb of sending.
+    Money,
 }
 use Cue::*;
 
@@ -340,11 +342,10 @@ pub(crate) struct ShippingDetector {
 
 impl ShippingDetector {
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
-        let cues = intent::build(
-            "shipping.redirect",
-            &[EN, ES, FR, DE, PT],
-            intent::extra_phrases(config, CAT, Change),
-        )?;
+        let extra = intent::extra_phrases(config, CAT, Change)
+            .into_iter()
+            .chain(families());
+        let cues = intent::build("shipping.redirect", &[EN, ES, FR, DE, PT], extra)?;
         Ok(ShippingDetector { cues })
     }
 
@@ -367,12 +368,574 @@ impl ShippingDetector {
     }
 }
 
+/// Every `prefix` joined to every `noun` with a space ("my" x "courier" -> "my courier").
+fn cross(prefixes: &[&str], nouns: &[&str], cue: Cue, out: &mut Vec<(String, Cue)>) {
+    for p in prefixes {
+        for n in nouns {
+            out.push((format!("{p} {n}"), cue));
+        }
+    }
+}
+
+/// Phrase families built from parts, so that each idea is covered in its grammatical variants rather than in one
+/// wording: the buyer's own courier in its many names, a person's place, "instead of the order address", prepaid
+/// labels, in the five languages.
+fn families() -> Vec<(String, Cue)> {
+    let mut out = Vec::new();
+    // The buyer's own courier, mover or driver.
+    const CARRIERS_EN: &[&str] = &[
+        "courier",
+        "couriers",
+        "shipper",
+        "shipping agent",
+        "shipping company",
+        "shipping service",
+        "moving company",
+        "mover",
+        "movers",
+        "removal company",
+        "driver",
+        "uber driver",
+        "lyft driver",
+        "doordash driver",
+        "delivery guy",
+        "delivery driver",
+        "delivery person",
+        "freight company",
+        "transport company",
+        "logistics company",
+        "logistics agent",
+        "pickup agent",
+        "pickup service",
+        "courier service",
+        "dispatch rider",
+        "private courier",
+        "private shipping company",
+        "van man",
+        "haulier",
+    ];
+    cross(
+        &["my", "my own", "our", "my private", "my personal"],
+        CARRIERS_EN,
+        Courier,
+        &mut out,
+    );
+    cross(
+        &[
+            "arranged a",
+            "arranged an",
+            "hired a",
+            "booked a",
+            "i'll send a",
+            "i will send a",
+            "i'll book a",
+            "i'll arrange a",
+            "i will arrange a",
+            "i have arranged a",
+            "i've arranged a",
+            "i'm sending a",
+            "i am sending a",
+            "i'll have a",
+            "i will have a",
+        ],
+        &[
+            "courier",
+            "private courier",
+            "shipping company",
+            "private shipping company",
+            "moving company",
+            "driver",
+            "freight company",
+            "transport company",
+            "logistics company",
+            "shipping agent",
+            "pickup agent",
+            "delivery guy",
+            "van",
+        ],
+        Courier,
+        &mut out,
+    );
+    cross(
+        &["an", "a", "my"],
+        &[
+            "uber driver",
+            "lyft driver",
+            "doordash driver",
+            "lalamove driver",
+            "instacart driver",
+            "bolt driver",
+            "grab driver",
+            "taxi driver",
+        ],
+        Courier,
+        &mut out,
+    );
+    cross(
+        &[
+            "i'll arrange",
+            "i will arrange",
+            "i'll schedule",
+            "i will schedule",
+            "i'll book",
+            "i will book",
+            "my own",
+            "i'll set up",
+            "i will set up",
+        ],
+        &[
+            "fedex pickup",
+            "ups pickup",
+            "dhl pickup",
+            "usps pickup",
+            "a fedex pickup",
+            "a ups pickup",
+            "a dhl pickup",
+            "a usps pickup",
+            "the fedex pickup",
+            "the ups pickup",
+            "the dhl pickup",
+        ],
+        Courier,
+        &mut out,
+    );
+    // Somewhere other than the order's address.
+    const NOT_ORDER_EN: &[&str] = &[
+        "the order address",
+        "the address on the order",
+        "the address in the order",
+        "the address on my order",
+        "my address",
+        "my home address",
+        "my home",
+        "mine",
+        "the one on the order",
+        "the listed address",
+        "my registered address",
+        "the address in my profile",
+        "the address in the app",
+        "the shipping address",
+    ];
+    cross(
+        &["instead of", "rather than", "not to"],
+        NOT_ORDER_EN,
+        Change,
+        &mut out,
+    );
+    cross(
+        &["don't", "do not", "dont", "please don't"],
+        &[
+            "ship to me",
+            "send it to me",
+            "ship it to me",
+            "send it to my address",
+            "ship it to my address",
+            "send it where",
+            "ship it where",
+            "send it to the address",
+            "ship it to the address",
+            "use my address",
+            "use the order address",
+            "use the address on the order",
+            "send it there",
+            "ship it there",
+            "send it home",
+        ],
+        Change,
+        &mut out,
+    );
+    const PEOPLE_EN: &[&str] = &[
+        "cousin",
+        "friend",
+        "brother",
+        "sister",
+        "son",
+        "daughter",
+        "mom",
+        "mum",
+        "mother",
+        "dad",
+        "father",
+        "aunt",
+        "uncle",
+        "grandma",
+        "grandmother",
+        "grandpa",
+        "grandfather",
+        "niece",
+        "nephew",
+        "colleague",
+        "boss",
+        "business partner",
+        "girlfriend",
+        "boyfriend",
+        "in-laws",
+        "parents",
+        "roommate",
+        "assistant",
+    ];
+    for person in PEOPLE_EN {
+        for place in [
+            "'s place",
+            "'s address",
+            "'s house",
+            "'s home",
+            "'s flat",
+            "'s apartment",
+            "'s office",
+            "'s work",
+            " at college",
+            " at school",
+            " at university",
+            " overseas",
+            " abroad",
+        ] {
+            out.push((format!("my {person}{place}"), Other));
+        }
+    }
+    // Labels the buyer supplies.
+    cross(
+        &[
+            "a prepaid",
+            "my prepaid",
+            "the prepaid",
+            "my own",
+            "use my",
+            "a pre-paid",
+            "my pre-paid",
+        ],
+        &[
+            "label",
+            "shipping label",
+            "return label",
+            "postage label",
+            "shipping labels",
+        ],
+        Other,
+        &mut out,
+    );
+    for p in [
+        "not the site's",
+        "not the platform's",
+        "not the app's",
+        "not examplemarket's",
+        "use mine",
+    ] {
+        out.push((p.to_string(), Change));
+    }
+    for p in [
+        "from the site",
+        "from the app",
+        "from the platform",
+        "the site's label",
+        "the site label",
+        "label the site gives",
+        "site's prepaid label",
+        "site's shipping label",
+    ] {
+        out.push((p.to_string(), OrderAddress));
+    }
+    cross(
+        &[
+            "no need for",
+            "don't need",
+            "not",
+            "instead of",
+            "ignore",
+            "skip",
+        ],
+        &[
+            "the site label",
+            "the site's label",
+            "the site's shipping label",
+            "the platform label",
+            "the platform's label",
+            "the app's label",
+            "their label",
+        ],
+        Change,
+        &mut out,
+    );
+    cross(
+        &[
+            "send",
+            "sent",
+            "send the",
+            "send you the",
+            "send me the",
+            "sending the",
+            "send me",
+            "send you",
+        ],
+        &[
+            "money",
+            "payment",
+            "funds",
+            "cash",
+            "deposit",
+            "balance",
+            "transfer",
+            "more than",
+            "extra",
+            "a check",
+            "the check",
+        ],
+        Money,
+        &mut out,
+    );
+    for p in [
+        "drop it at",
+        "drop it off at",
+        "leave it at",
+        "drop it to",
+        "take it to",
+    ] {
+        out.push((p.to_string(), Ship));
+    }
+    // Spanish.
+    cross(
+        &["mi", "mi propio", "mi propia", "un", "una"],
+        &[
+            "transportista",
+            "mensajero",
+            "agente de envíos",
+            "chófer",
+            "chofer",
+            "conductor",
+            "repartidor",
+            "empresa de transporte",
+            "empresa de envíos",
+            "empresa de mudanzas",
+            "agencia de transporte",
+            "conductor de uber",
+            "mensajería privada",
+        ],
+        Courier,
+        &mut out,
+    );
+    cross(
+        &[
+            "a casa de mi",
+            "en casa de mi",
+            "a la casa de mi",
+            "al trabajo de mi",
+            "a la oficina de mi",
+        ],
+        &[
+            "primo", "prima", "amigo", "amiga", "hermano", "hermana", "madre", "padre", "tía",
+            "tío", "hijo", "hija", "abuela", "socio", "novia", "novio", "jefe",
+        ],
+        Other,
+        &mut out,
+    );
+    cross(
+        &["en vez de", "en lugar de", "no a"],
+        &[
+            "la dirección del pedido",
+            "mi dirección",
+            "mi casa",
+            "la dirección de la compra",
+        ],
+        Change,
+        &mut out,
+    );
+    // French.
+    cross(
+        &["mon", "ma", "mes", "un", "une"],
+        &[
+            "transporteur",
+            "coursier",
+            "livreur",
+            "déménageur",
+            "déménageurs",
+            "chauffeur",
+            "agent de transport",
+            "société de transport",
+            "société de livraison",
+            "entreprise de déménagement",
+            "chauffeur uber",
+        ],
+        Courier,
+        &mut out,
+    );
+    cross(
+        &[
+            "chez mon",
+            "chez ma",
+            "chez mes",
+            "au bureau de mon",
+            "au bureau de ma",
+        ],
+        &[
+            "cousin",
+            "cousine",
+            "ami",
+            "amie",
+            "frère",
+            "sœur",
+            "soeur",
+            "mère",
+            "père",
+            "tante",
+            "oncle",
+            "fils",
+            "fille",
+            "grand-mère",
+            "associé",
+            "parents",
+            "collègue",
+        ],
+        Other,
+        &mut out,
+    );
+    for p in ["plutôt", "au lieu de", "à la place"] {
+        out.push((p.to_string(), Instead));
+    }
+    cross(
+        &["pas à", "pas", "au lieu de"],
+        &[
+            "mon adresse",
+            "celle de la commande",
+            "l'adresse de la commande",
+            "mon domicile",
+        ],
+        Change,
+        &mut out,
+    );
+    // German.
+    cross(
+        &["mein", "meine", "meinen", "meinem", "ein", "einen", "eine"],
+        &[
+            "spediteur",
+            "kurier",
+            "fahrer",
+            "bote",
+            "kurierdienst",
+            "spedition",
+            "umzugsfirma",
+            "umzugsunternehmen",
+            "transportunternehmen",
+            "transportfirma",
+            "logistiker",
+            "uber-fahrer",
+            "abholdienst",
+        ],
+        Courier,
+        &mut out,
+    );
+    cross(
+        &[
+            "an meine",
+            "an meinen",
+            "an meinem",
+            "zu meiner",
+            "zu meinem",
+            "bei meiner",
+            "bei meinem",
+        ],
+        &[
+            "cousine",
+            "cousin",
+            "freundin",
+            "freund",
+            "bruder",
+            "schwester",
+            "mutter",
+            "vater",
+            "tante",
+            "onkel",
+            "sohn",
+            "tochter",
+            "oma",
+            "opa",
+            "kollegen",
+            "kollegin",
+            "eltern",
+            "geschäftspartner",
+            "arbeit",
+            "büro",
+            "firma",
+        ],
+        Other,
+        &mut out,
+    );
+    for p in ["statt", "stattdessen", "anstatt", "lieber"] {
+        out.push((p.to_string(), Instead));
+    }
+    cross(
+        &["nicht an", "nicht zu", "statt an", "anstatt an"],
+        &[
+            "meine adresse",
+            "die bestelladresse",
+            "meine wohnung",
+            "mich",
+            "meine hausadresse",
+        ],
+        Change,
+        &mut out,
+    );
+    // Portuguese.
+    cross(
+        &["meu", "minha", "um", "uma"],
+        &[
+            "transportadora",
+            "transportador",
+            "motorista",
+            "entregador",
+            "motoboy",
+            "agente",
+            "empresa de mudança",
+            "empresa de transporte",
+            "transportadora particular",
+            "motorista do uber",
+            "motorista do lalamove",
+            "motorista do 99",
+        ],
+        Courier,
+        &mut out,
+    );
+    cross(
+        &[
+            "para a casa da minha",
+            "para a casa do meu",
+            "na casa da minha",
+            "na casa do meu",
+            "para o trabalho da minha",
+            "para o trabalho do meu",
+        ],
+        &[
+            "prima", "primo", "amiga", "amigo", "irmã", "irmão", "mãe", "pai", "tia", "tio",
+            "filha", "filho", "avó", "sócio", "namorada", "namorado",
+        ],
+        Other,
+        &mut out,
+    );
+    cross(
+        &[
+            "em vez de",
+            "em vez do",
+            "no lugar do",
+            "ao invés do",
+            "não para",
+        ],
+        &[
+            "endereço do pedido",
+            "meu endereço",
+            "minha casa",
+            "o meu endereço",
+        ],
+        Change,
+        &mut out,
+    );
+    out
+}
+
 fn decide(clause: &Clause<Cue>, seller: bool) -> Option<(usize, usize)> {
     if clause.has(OrderAddress) {
         return None;
     }
     let courier = clause.has(Courier) && !seller;
-    let ship = clause.has(Ship) || clause.has(ShipTo);
+    let ship = (clause.has(Ship) && !clause.has(Money)) || clause.has(ShipTo);
     let fires = clause.has(Change)
         || courier
         || (ship && clause.has(Other))

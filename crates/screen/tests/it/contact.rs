@@ -228,6 +228,37 @@ fn emails() {
     check("look at amazon dot com", &[]);
     check("I'm at home dot com", &[]);
     check("message me on gmail", &["request.reach_me"]);
+    // Disguised "at" and "dot", two-level domains, providers in prose.
+    check("sam_k -at- yahoo -dot- com", &["email.spelled"]);
+    check("ann at annsquilts dot co dot uk", &["email.spelled"]);
+    check("rob.m at the good old g mail", &["email.provider"]);
+    check("lee.h [at] hotmail", &["email.provider"]);
+    check("I'm sallyreid on hotmail", &["email.provider"]);
+    check("look me up on yahoo, it's pete_vance", &["email.provider"]);
+    check("my user name here @ gmail", &["email.described"]);
+    check(
+        "same nickname as on here, but on icloud",
+        &["email.described"],
+    );
+    check(
+        "inbox: oak.and.pine, it's a hotmail address",
+        &["email.described"],
+    );
+    // Hard negatives: places, sites, adverbs, links and plain mentions of a provider.
+    check("it's cheaper at walmart dot com", &[]);
+    check("I'm mostly on gmail these days", &[]);
+    check(
+        "I forgot my username, I'll check my gmail for the reset",
+        &[],
+    );
+    check("the outlook for pickup is good, version 2.4 ships", &[]);
+    check(
+        "gmail marked the listing email as spam, order no. 4412",
+        &[],
+    );
+    check("money is held in escrow at safe-escrow.org", &[]);
+    check("https://www.shop.com@login-check.io/x", &[]);
+    check("the file is photos.zip, sent from my yahoo", &[]);
     check_value(
         "write to jo at gmail dot com",
         None,
@@ -408,6 +439,37 @@ fn handles_in_harder_forms() {
     check("O celular roda Instagram e WhatsApp sem travar", &[]);
     check("venmo me @tom-baker-7", &[]);
     check("bottom line: it works", &[]);
+    // Oblique app names with an account, an account before "on <app>", an @name in a sentence naming an app.
+    check(
+        "I'm on the paper plane app as bike_guy_22",
+        &["handle.account"],
+    );
+    check(
+        "deals posted on the photo app first, it's @thrift.nest",
+        &["handle.at"],
+    );
+    check("search vinyl.vault_ on the ghost app", &["handle.account"]);
+    check("same username as here on telegram", &["handle.account"]);
+    check(
+        "all my stock is on Instagram, @oak.and.iron, have a look",
+        &["handle.account"],
+    );
+    check("telegram?", &["request.app_question"]);
+    check_in(
+        "call 415 555 0172 or on WhatsApp",
+        Some("US"),
+        &["handle.phone_app", "phone.digits"],
+    );
+    // Hard negatives: the oblique words without an account, a time, a feature, a number with no app invitation.
+    check("the camera app on this phone is great", &[]);
+    check("@2pm works, I saw the listing on Instagram", &[]);
+    check("does it support WhatsApp?", &[]);
+    check_in(
+        "call 415 555 0172, I'm not on WhatsApp",
+        Some("US"),
+        &["phone.digits"],
+    );
+    check("the green app icon is the battery saver", &[]);
     finish();
 }
 
@@ -430,5 +492,33 @@ fn phone_numbers_given_in_pieces_and_their_look_alikes() {
     check_in("order no. 4155550172", Some("US"), &[]);
     check_in("serial no. 4155550123 on the bottom", Some("US"), &[]);
     check_in("2 chairs and 3 tables", Some("US"), &[]);
+    // Pieces joined across the message, in order or "... with 415 in front".
+    check_in(
+        "starts with 212 555, then 0147 at the end",
+        Some("US"),
+        &["phone.pieces"],
+    );
+    check_in(
+        "0123 is the end, 646 555 goes first",
+        Some("US"),
+        &["phone.pieces"],
+    );
+    check_in(
+        "last bit 0199; before it 415 555",
+        Some("US"),
+        &["phone.pieces"],
+    );
+    // Hard negatives: numbers in parts of a listing, with cue words around them.
+    check_in(
+        "first owner, 415 miles on it, then 555 km in Spain, last service 0172 hours",
+        Some("US"),
+        &[],
+    );
+    check_in(
+        "the first part costs $415, the rest 555.01",
+        Some("US"),
+        &[],
+    );
+    check_in("part 415 and part 555-0172/B are in stock", Some("US"), &[]);
     finish();
 }

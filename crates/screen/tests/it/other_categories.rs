@@ -128,6 +128,35 @@ fn payment_lexicon_hard_negatives() {
     check("This mining rig earns about 0.01 bitcoin a month", &[]);
     check("Is it still available? I can pay today", &[]);
     check("Will you accept $40 for it?", &[]);
+    check(
+        "a buyer offered to pay me by Venmo, I declined, so it's here or nothing",
+        &[],
+    );
+    check("gift cards only work at checkout on the site", &[]);
+    check("three buyers are waiting with cash, so decide soon", &[]);
+    check("send the rest of the photos when you can", &[]);
+    check("I prefer the blue one, paying at checkout", &[]);
+    check(
+        "selling a Steam gift card, I'll send the code after you pay on the site",
+        &[],
+    );
+}
+
+#[test]
+fn payment_lexicon_families() {
+    check("USDT only please, no bank", &[PAY]);
+    check(
+        "my agent will send more than the asking price, refund the difference",
+        &[PAY],
+    );
+    check("I have iTunes cards, I can text you the codes", &[PAY]);
+    check("I'd rather do Zelle if that's ok", &[PAY]);
+    check("I'll send you my wallet address for the deposit", &[PAY]);
+    check("Te mando un Bizum ahora", &[PAY]);
+    check(
+        "eth: 0x52908400098527886E0F 7030069857D2E4169EE7",
+        &["payment.eth"],
+    );
 }
 
 #[test]
@@ -298,6 +327,15 @@ fn credential_requests() {
     check("Schicken Sie mir bitte den Bestätigungscode", &[CRED]);
     check("Me passa a senha da sua conta", &[CRED]);
     check("s3nd me th3 c0de you just received", &[CRED]);
+    // Families: a code described by where it arrived, "send it" after the secret, photo and "what's the" asks.
+    check("tell me the digits from the sms please", &[CRED]);
+    check("you'll get a PIN by text. Forward it to me", &[CRED]);
+    check("I need the expiry date too", &[CRED]);
+    check("snap a pic of your passport for me", &[CRED]);
+    check("¿Cuál es la contraseña de tu correo?", &[CRED]);
+    check("Wie lautet die PIN deiner Karte?", &[CRED]);
+    check("Qual o código que chegou aí?", &[CRED]);
+    check("Recebeu um código no seu celular? Me manda ele", &[CRED]);
 }
 
 #[test]
@@ -308,6 +346,19 @@ fn credential_hard_negatives() {
     check("Never share your password with anyone", &[]);
     check("what's the zip code for delivery?", &[]);
     check("Does it come with the original PIN pad?", &[]);
+    check("The listing ID is 88213 if you want to share it", &[]);
+    check("send it to the address on my driver's license", &[]);
+    check(
+        "the code in the text from the site didn't work, I'll try again",
+        &[],
+    );
+    check("I need the charger and the box too", &[]);
+    check("take a photo of the scratch on the back please", &[]);
+    check(
+        "verify your account at examplemarket.com settings if the badge is missing",
+        &[],
+    );
+    check("O código de rastreio está no site", &[]);
 }
 
 const SHIP: &str = "shipping.redirect";
@@ -324,6 +375,17 @@ fn shipping_redirects() {
     check("Pouvez-vous l'envoyer à une autre adresse ?", &[SHIP]);
     check("Bitte an eine andere Adresse schicken", &[SHIP]);
     check("Pode enviar para outro endereço?", &[SHIP]);
+    // Phrase families: the buyer's own carrier under its many names, a relative's place, the order address refused.
+    check("our logistics company will collect on Tuesday", &[SHIP]);
+    check("I've arranged a private courier for Friday", &[SHIP]);
+    check("an uber driver will come by for it", &[SHIP]);
+    check("post it to my grandma's place please", &[SHIP]);
+    check("use this locker instead of my home address", &[SHIP]);
+    check("here's a prepaid label, ship it with that", &[SHIP]);
+    check("Mi mensajero pasa el jueves", &[SHIP]);
+    check("Envoyez-le chez mon frère plutôt", &[SHIP]);
+    check("Meine Spedition holt das Paket ab", &[SHIP]);
+    check("Meu motorista passa aí amanhã", &[SHIP]);
 }
 
 #[test]
@@ -333,6 +395,14 @@ fn shipping_hard_negatives() {
     check("Can you ship it by Friday?", &[]);
     check("It was delivered, thanks!", &[]);
     check("My address is in my profile", &[]);
+    check(
+        "Will ship with the prepaid label from the site, double boxed",
+        &[],
+    );
+    check("I'll send the money to my cousin through the site", &[]);
+    check("my husband will be home to sign for it", &[]);
+    check("I'll pick it up myself, my car fits it", &[]);
+    check("the driver from the site's courier came already", &[]);
 }
 
 #[test]
@@ -384,6 +454,21 @@ fn pressure() {
         &[PRESS],
     );
     check("Pague agora ou vou te denunciar", &[PRESS]);
+    // Families: conditions, invented competition, offers that run out, losing the item, other languages.
+    check(
+        "a bad review is coming if it isn't shipped by tonight",
+        &[PRESS],
+    );
+    check("answer now, 4 other people want it", &[PRESS]);
+    check("this offer is only valid for the next 10 minutes", &[PRESS]);
+    check("decide immediately or I sell it to someone else", &[PRESS]);
+    check("Si no me respondes hoy mismo, pongo una queja", &[PRESS]);
+    check("Réponds avant ce soir, sinon je te signale", &[PRESS]);
+    check(
+        "Wenn du nicht heute zahlst, gibt es eine Strafanzeige",
+        &[PRESS],
+    );
+    check("Se você não responder até amanhã, vou reclamar", &[PRESS]);
 }
 
 #[test]
@@ -393,6 +478,21 @@ fn pressure_hard_negatives() {
     check("No rush, whenever you can", &[]);
     check("I can pay now if that works", &[]);
     check("Great seller, 5 stars", &[]);
+    check("It's a 2 hour drive for me, so I'll come Saturday", &[]);
+    check(
+        "I can pay right now if you cancel the order here and relist it",
+        &[],
+    );
+    check(
+        "other people asked too, but you were first, no pressure",
+        &[],
+    );
+    check(
+        "You'll get a code in a minute. The site will ask for it, not me.",
+        &[],
+    );
+    check("I'll ship it by tomorrow morning, promise", &[]);
+    check("Heute ist leider schlecht, morgen passt", &[]);
 }
 
 #[test]
@@ -431,6 +531,11 @@ fn obfuscated_phrases() {
 fn several_categories_in_one_message() {
     check(
         "URGENT: pay via Zelle to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and verify your account at bit.ly/x1",
+        &[PAY, "payment.btc", PRESS, "link.shortener"],
+    );
+    // "Verify your account" with a link is the link's finding (corpus labelling rule); naming a secret adds one.
+    check(
+        "URGENT: pay via Zelle to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and enter your card number at bit.ly/x1",
         &[PAY, "payment.btc", CRED, PRESS, "link.shortener"],
     );
 }

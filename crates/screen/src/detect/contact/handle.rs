@@ -103,6 +103,53 @@ const APPS: &[(&str, bool, &[&str])] = &[
         ],
     ),
     ("Instagram", true, &["ig", "📸", "the gram"]),
+    // Oblique names ("the blue plane app", "the app with the ghost"): ordinary words, so they need an account.
+    (
+        "Telegram",
+        true,
+        &[
+            "blue plane app",
+            "paper plane app",
+            "plane app",
+            "the app with the plane",
+            "the app with the paper plane",
+            "paper airplane app",
+            "the app with the blue plane",
+        ],
+    ),
+    (
+        "Snapchat",
+        true,
+        &[
+            "ghost app",
+            "the app with the ghost",
+            "yellow ghost app",
+            "the yellow app",
+            "the app with the yellow ghost",
+        ],
+    ),
+    (
+        "Instagram",
+        true,
+        &[
+            "photo app",
+            "the app with the camera",
+            "the app with the camera icon",
+            "camera app",
+            "the pink camera app",
+            "the photo sharing app",
+        ],
+    ),
+    (
+        "WhatsApp",
+        true,
+        &[
+            "green app",
+            "the green app",
+            "green chat app",
+            "the green phone app",
+        ],
+    ),
     ("TikTok", false, &["tiktok", "tik tok"]),
     (
         "Facebook Messenger",
@@ -190,6 +237,8 @@ const INVITE_CUES: &[&str] = &[
     "continue",
     "mine",
     "my",
+    "handle",
+    "username",
 ];
 
 /// Words between an app and an account name ("telegram is", "wechat id:", "snap username").
@@ -228,6 +277,10 @@ const ACCOUNT_WORDS: &[&str] = &[
     "aqui",
     "ici",
     "hier",
+    "as",
+    "como",
+    "comme",
+    "als",
 ];
 
 #[derive(Debug)]
@@ -282,7 +335,15 @@ impl HandleFinder {
         })
     }
 
-    pub fn find(&self, cx: &Context<'_>, emails: &[(usize, usize)], out: &mut Vec<Finding>) {
+    /// `has_phone`: the message gives a phone number, so an invitation to a phone-based app ("can we move this to
+    /// WhatsApp? I'm on +44 ...", "text me at ... or on WhatsApp") offers that number as the account.
+    pub fn find(
+        &self,
+        cx: &Context<'_>,
+        emails: &[(usize, usize)],
+        has_phone: bool,
+        out: &mut Vec<Finding>,
+    ) {
         let original = cx.message.text;
         let mut taken: Vec<(usize, usize)> = emails.to_vec();
 
@@ -320,7 +381,8 @@ impl HandleFinder {
         // App mentions with an account or an invitation.
         let letters = &cx.letters;
         let lt = letters.text.as_str();
-        for m in self.apps.find(lt) {
+        let mentions = self.apps.find(lt);
+        for m in mentions.iter().copied() {
             let (s, e) = letters.original_span(m.start, m.end, original);
             if taken.iter().any(|&t| overlaps(t, (s, e))) {
                 continue;
@@ -329,9 +391,41 @@ impl HandleFinder {
             if glued_after(lt, m.end) {
                 continue;
             }
-            let account = account_after(original, e, m.value.ambiguous);
-            let invited = (invitation_before(lt, m.start) || me_after(lt, m.end))
+            let account = account_after(original, e, m.value.ambiguous).or_else(|| {
+                // "look for garage_finds_joe on the photo app": the account just before "on <app>".
+                account_before(lt, m.start)
+                    .map(|(a, _)| letters.original_span(a, m.end, original))
+                    .map(|(_, e)| e)
+            });
+            let start_of = account_before(lt, m.start)
+                .filter(|_| account_after(original, e, m.value.ambiguous).is_none())
+                .map_or(s, |(a, _)| letters.original_span(a, a + 1, original).0);
+            let s = start_of;
+            let phone_app = has_phone && PHONE_APPS.contains(&m.value.name);
+            let invited = (invitation_before(lt, m.start)
+                || me_after(lt, m.end)
+                || (phone_app && coordinated_before(lt, m.start)))
                 && !negated_before(lt, m.start);
+            if account.is_none()
+                && !invited
+                && !m.value.ambiguous
+                && bare_question(lt, m.start, m.end)
+            {
+                out.push(cx.finding(
+                    Category::ContactRequest,
+                    s,
+                    end_of_question(original, e),
+                    Some(m.value.name.to_string()),
+                    "request.app_question",
+                    format!(
+                        "Asks whether the other party uses {}. Moving the conversation off the platform removes the \
+                         protection it gives you.",
+                        m.value.name
+                    ),
+                ));
+                taken.push((s, e));
+                continue;
+            }
             let end = match (account, invited) {
                 (Some(acc_end), _) => acc_end,
                 (None, true) if !m.value.ambiguous || strong_invitation(lt, m.start) => e,
@@ -340,6 +434,20 @@ impl HandleFinder {
             let end = ceil(original, end);
             taken.push((s, end));
             let name = m.value.name;
+            if account.is_none() && phone_app {
+                out.push(cx.finding(
+                    Category::ContactHandle,
+                    s,
+                    end,
+                    Some(name.to_string()),
+                    "handle.phone_app",
+                    format!(
+                        "The phone number in this message is offered as a {name} account. Contact details let the \
+                         other party reach you off the platform, where you are not protected."
+                    ),
+                ));
+                continue;
+            }
             if account.is_none() {
                 // An invitation to an app with no account is asking to move off the platform: contact.request
                 // (corpus/README.md: "message me on Signal" is a request; an account, link or invite is a handle).
@@ -379,7 +487,24 @@ impl HandleFinder {
                 {
                     continue;
                 }
-                if !(invitation_before(lt, m.start()) || cue_near(lt, m.start())) {
+                let name = original.get(s..e).unwrap_or("");
+                let letters_in = name.chars().filter(char::is_ascii_alphabetic).count();
+                let time_like = name
+                    .trim_start_matches('@')
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .chars()
+                    .all(char::is_alphabetic)
+                    && name.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+                if letters_in < 2 || time_like {
+                    continue;
+                }
+                // "I post everything on my Instagram first, it's @garage_finds_joe": an app named in the same
+                // sentence.
+                let app_in_sentence = mentions
+                    .iter()
+                    .any(|a| same_sentence(lt, a.start, m.start()));
+                if !(invitation_before(lt, m.start()) || cue_near(lt, m.start()) || app_in_sentence)
+                {
                     continue;
                 }
                 taken.push((s, e));
@@ -517,6 +642,101 @@ fn cue_near(text: &str, at: usize) -> bool {
     words_before(text, at, 4)
         .iter()
         .any(|w| INVITE_CUES.contains(w) && !matches!(*w, "my" | "mine"))
+}
+
+/// "WhatsApp?", "got telegram?": the app name is, with at most two words before it, the whole question.
+fn bare_question(text: &str, start: usize, end: usize) -> bool {
+    let after = text.get(end..).unwrap_or("").trim_start();
+    if !after.starts_with('?') {
+        return false;
+    }
+    let clause = text
+        .get(..start)
+        .unwrap_or("")
+        .rsplit(['.', '!', '?', '\n'])
+        .next()
+        .unwrap_or("");
+    clause.split_whitespace().count() <= 2
+}
+
+/// The original end just past the "?" that follows `end`.
+fn end_of_question(original: &str, end: usize) -> usize {
+    let rest = original.get(end..).unwrap_or("");
+    let trimmed = rest.trim_start();
+    end + (rest.len() - trimmed.len()) + usize::from(trimmed.starts_with('?'))
+}
+
+/// Apps whose account is a phone number.
+const PHONE_APPS: &[&str] = &[
+    "WhatsApp", "Telegram", "Signal", "Viber", "iMessage", "Line", "WeChat",
+];
+
+/// "... or on <app>", "... and WhatsApp": an app joined to a detail given just before.
+fn coordinated_before(text: &str, at: usize) -> bool {
+    let words = words_before(text, at, 2);
+    match words.as_slice() {
+        [p, c, ..] if PREPOSITIONS.contains(p) => {
+            matches!(
+                *c,
+                "or" | "and" | "o" | "y" | "ou" | "et" | "oder" | "und" | "e"
+            )
+        }
+        [c, ..] => matches!(*c, "or" | "and" | "ou" | "oder"),
+        _ => false,
+    }
+}
+
+/// `a` and `b` (byte offsets, either order) are in one sentence and within 120 bytes.
+fn same_sentence(text: &str, a: usize, b: usize) -> bool {
+    let (lo, hi) = (a.min(b), a.max(b));
+    hi - lo <= 120
+        && !text
+            .get(lo..hi)
+            .is_some_and(|gap| gap.contains(['!', '?', '\n']) || gap.contains(". "))
+}
+
+/// A mailbox-like account name right before "on (the) <app>" ("garage_finds_joe on the photo app"): its start and
+/// end in `text`.
+fn account_before(text: &str, at: usize) -> Option<(usize, usize)> {
+    let before = text.get(..at)?;
+    let before = before.strip_suffix("the ").unwrap_or(before);
+    let before = before.trim_end();
+    let prep_start = before.rfind(' ')? + 1;
+    let prep = before.get(prep_start..)?;
+    if !matches!(
+        prep,
+        "on" | "at" | "in" | "en" | "sur" | "auf" | "no" | "na" | "em" | "via"
+    ) {
+        return None;
+    }
+    let rest = before.get(..prep_start)?.trim_end();
+    // "same username as here on insta": the account is named by reference to this one.
+    for phrase in [
+        "same username as here",
+        "same user name as here",
+        "same name as here",
+        "same handle as here",
+        "same handle",
+        "same username",
+        "same nickname",
+        "my username here",
+        "my name here",
+        "same as here",
+    ] {
+        if let Some(head) = rest.strip_suffix(phrase) {
+            return Some((head.len(), rest.len()));
+        }
+    }
+    let token_start = rest
+        .rfind(|c: char| c.is_whitespace() || c == ',' || c == ':')
+        .map_or(0, |i| i + 1);
+    let token = rest.get(token_start..)?;
+    let letters = token.chars().filter(|c| c.is_alphabetic()).count();
+    let joined = token
+        .char_indices()
+        .any(|(i, c)| matches!(c, '_' | '.') && i > 0 && i + 1 < token.len());
+    let domain = token.ends_with(".com") || token.ends_with(".net") || token.contains('/');
+    (letters >= 3 && joined && !domain && !token.contains('@')).then_some((token_start, rest.len()))
 }
 
 /// "<app> me" ("whatsapp me", "telegram me").

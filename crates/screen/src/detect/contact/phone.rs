@@ -77,10 +77,17 @@ impl PhoneFinder {
                 }
             }
         }
+        // Pieces are checked group by group in `pieces`, not as one span (the words between them are not context).
+        let mut pieces = Vec::new();
+        if matches.is_empty() {
+            pieces = self.pieces(cx, region);
+        }
+        let from_pieces = !pieces.is_empty();
+        matches.extend(pieces);
         for (start, end, number) in matches {
             if !text.is_char_boundary(start)
                 || !text.is_char_boundary(end)
-                || is_not_a_phone(text, start, end)
+                || (!from_pieces && is_not_a_phone(text, start, end))
             {
                 continue;
             }
@@ -89,6 +96,13 @@ impl PhoneFinder {
             let in_view = text.get(start..end).unwrap_or("");
             let e164 = number.format_as(PhoneNumberFormat::E164).into_owned();
             let (rule, explanation) = match cx.phone.rewrite_in(start, end) {
+                _ if from_pieces => (
+                    "phone.pieces",
+                    format!(
+                        "A phone number ({e164}) is given in pieces across the message. Sharing a phone number lets \
+                         the other party contact you off the platform, where you are not protected."
+                    ),
+                ),
                 Some(Rewrite::Spelled) => (
                     "phone.spelled",
                     format!(
@@ -122,6 +136,195 @@ impl PhoneFinder {
             out.push(cx.finding(Category::ContactPhone, s, e, Some(e164), rule, explanation));
         }
     }
+}
+
+impl PhoneFinder {
+    /// A number given in pieces across the message ("first part is 415 555, the rest is 0172", "867-5309, with 415
+    /// in front", "area code 312 and then 555-0196"): when the message says it is giving parts, two or three
+    /// neighbouring digit groups are joined (in order, and for two groups also in reverse) and kept when the whole
+    /// is a valid number. The span runs from the first group to the last.
+    fn pieces(
+        &self,
+        cx: &Context<'_>,
+        region: Option<PnRegion>,
+    ) -> Vec<(usize, usize, rlibphonenumber::PhoneNumber)> {
+        const CUES: &[&str] = &[
+            "area",
+            "first",
+            "rest",
+            "then",
+            "ends",
+            "the end",
+            "starts",
+            "last",
+            "middle",
+            "part",
+            "in front",
+            "followed by",
+            "after that",
+            "pieces",
+            "split",
+            "prefix",
+            "digits",
+            "puis",
+            "dann",
+            "depois",
+            "luego",
+            "despues",
+            "primero",
+            "resto",
+            "zuerst",
+            "vorwahl",
+            "indicatif",
+            "ddd",
+            "prefijo",
+        ];
+        let digits_total = cx.phone.digit_count;
+        let folded = cx.folded.text.as_str();
+        if !(7..=24).contains(&digits_total) || !CUES.iter().any(|c| folded.contains(c)) {
+            return Vec::new();
+        }
+        let text = cx.phone.view.text.as_str();
+        // Each piece stands alone: not part of a price, a measurement, a date, a code or a longer word.
+        let groups: Vec<(usize, usize, String)> = digit_groups(text)
+            .into_iter()
+            .filter(|(s, e, d)| d.len() >= 3 && standalone(text, *s, *e))
+            .collect();
+        let mut out = Vec::new();
+        let n = groups.len().min(12);
+        for i in 0..n {
+            for len in [2usize, 3] {
+                let Some(run) = groups.get(i..i + len) else {
+                    continue;
+                };
+                // Pieces sit near each other: at most ~60 bytes of words between two groups.
+                if run.windows(2).any(|w| match w {
+                    [a, b] => b.0.saturating_sub(a.1) > 60,
+                    _ => false,
+                }) {
+                    continue;
+                }
+                let mut orders: Vec<Vec<&(usize, usize, String)>> = vec![run.iter().collect()];
+                if len == 2 {
+                    orders.push(run.iter().rev().collect());
+                }
+                for order in orders {
+                    let joined: String = order.iter().map(|g| g.2.as_str()).collect();
+                    if !(7..=13).contains(&joined.len()) {
+                        continue;
+                    }
+                    let mut found = run_matcher(
+                        &joined,
+                        0,
+                        region.or(self.default_regions.first().copied()),
+                        &[],
+                    );
+                    if region.is_none() && found.is_empty() {
+                        found = run_matcher(&joined, 0, None, &self.default_regions);
+                    }
+                    let whole = found.into_iter().find(|m| m.0 == 0 && m.1 == joined.len());
+                    if let (Some((_, _, number)), Some(first), Some(last)) =
+                        (whole, run.first(), run.last())
+                    {
+                        out.push((first.0, last.1, number));
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A digit group that is a piece of a number and nothing else: no letter, digit mark or currency glued before it, no
+/// letter glued after it, no unit after it.
+fn standalone(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    let after = text.get(end..).unwrap_or("");
+    let glued_before = before.chars().next_back().is_some_and(|c| {
+        c.is_alphanumeric() || matches!(c, ',' | '.' | '/' | '$' | '€' | '£' | '#' | ':' | '+')
+    }) && !before.ends_with(". ");
+    let glued_after = after
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '%' | ':' | '€' | '$'));
+    let next_word = after
+        .trim_start_matches([' ', ','])
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let unit = matches!(
+        next_word,
+        "miles"
+            | "mi"
+            | "km"
+            | "cm"
+            | "mm"
+            | "m"
+            | "kg"
+            | "g"
+            | "lb"
+            | "lbs"
+            | "oz"
+            | "inch"
+            | "inches"
+            | "x"
+            | "dollars"
+            | "euros"
+            | "usd"
+            | "eur"
+            | "gb"
+            | "tb"
+            | "mb"
+            | "hours"
+            | "hrs"
+            | "min"
+            | "owners"
+            | "items"
+            | "pcs"
+            | "units"
+            | "reais"
+    );
+    !glued_before && !glued_after && !unit
+}
+
+/// Maximal groups of digits in the phone view, digits joined by at most three of ` -.`: start, end and the digits.
+fn digit_groups(text: &str) -> Vec<(usize, usize, String)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end;
+        let mut digits = String::new();
+        let mut j = i;
+        loop {
+            while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
+                digits.push(char::from(c));
+                j += 1;
+            }
+            end = j;
+            let mut k = j;
+            while k < b.len() && k - j < 3 && matches!(b.get(k), Some(b' ' | b'-' | b'.')) {
+                k += 1;
+            }
+            if k > j && b.get(k).is_some_and(u8::is_ascii_digit) {
+                j = k;
+            } else {
+                break;
+            }
+            if digits.len() > 17 {
+                break;
+            }
+        }
+        out.push((start, end, digits));
+        i = end.max(i + 1);
+    }
+    out
 }
 
 /// libphonenumber's matcher (leniency VALID) over one window of the phone view, with spans shifted by `offset`:

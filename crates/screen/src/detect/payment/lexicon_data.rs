@@ -32,6 +32,11 @@ pub(crate) enum Cue {
     Neutral,
     /// Context that makes a nine-digit number a bank routing number.
     Routing,
+    /// Someone else's request, reported ("someone asked me to pay by Zelle"): with a [`Cue::Refusal`] in the
+    /// message, not an offer.
+    Reported,
+    /// The writer refusing ("I said no", "I refused").
+    Refusal,
 }
 
 use Cue::*;
