@@ -573,8 +573,14 @@ fn find_bank_and_card(cx: &Context<'_>, routing_context: bool, out: &mut Vec<Fin
                 let digits = run.digits.get(..n)?;
                 checksum::card_number(digits).map(|network| (end, digits, network))
             });
+        // "+49 151 12345678" is a phone number with its country code, never a card that happens to pass Luhn.
+        let after_plus = bytes[..run.start]
+            .iter()
+            .rev()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b'+');
         if let Some((end, digits, network)) = card {
-            if !reference_context(bytes, run.start) {
+            if !reference_context(bytes, run.start) && !after_plus {
                 let last4: String = digits
                     .iter()
                     .skip(digits.len().saturating_sub(4))

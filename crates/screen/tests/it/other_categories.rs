@@ -199,6 +199,9 @@ fn payment_checksum_negatives() {
     check("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", &[]);
     check("GB82 WEST 1234 5698 7654 33", &[]);
     check("4111 1111 1111 1112", &[]);
+    // A German mobile number passes Luhn with a Visa prefix; after its `+` it is a phone number, not a card.
+    check("my number is +49 151 12345678", &[]);
+    check("ring me: + 4915112345678", &[]);
     // A routing number needs the word "routing".
     check("order 011000015 shipped", &[]);
     check("order #4111111111111111", &[]);

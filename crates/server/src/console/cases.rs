@@ -143,6 +143,14 @@ async fn render(
                     (time_el(r.created_at)) " · " (user_link(&r.reporter_id)) ": "
                     (casework::ReportCategory::parse(&r.category).map_or(r.category.as_str(), |c| c.label()))
                 } } }
+                h2 { "Phone-contact requests" }
+                @if file.contact_requests.is_empty() { p { "None between these two users." } }
+                ul { @for r in &file.contact_requests { li {
+                    (time_el(r.created_at)) " · " (user_link(&r.seller_id)) " asked for a "
+                    (r.channel) " contact on order " (r.order_id) " for " (r.purpose.replace('_', " ")) ": "
+                    (badge(&r.status))
+                    blockquote.text { (r.justification) }
+                } } }
             }
         }
     };

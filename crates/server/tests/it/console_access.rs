@@ -24,6 +24,7 @@ testkit::on_both_backends!(
     reveal_needs_a_reason_and_is_audited,
     admin_creates_an_investigator_and_revokes_a_key,
     a_held_message_is_rejected_from_its_case_page,
+    a_case_page_lists_the_sellers_contact_requests,
 );
 
 const PASSWORD: &str = "Quiet-Orchard-Ledger-93";
@@ -649,4 +650,54 @@ async fn a_held_message_is_rejected_from_its_case_page(db: &testkit::TestDb) {
     let resolve = audit.iter().find(|a| a.action == "case.resolve").unwrap();
     assert_eq!(resolve.actor, "investigator:ivy");
     assert!(resolve.details.contains("rejected"), "{}", resolve.details);
+}
+
+async fn a_case_page_lists_the_sellers_contact_requests(db: &testkit::TestDb) {
+    let e = env(db).await;
+    server::demo::seed(&e.state).await.unwrap();
+    let ivy = e.session("ivy", ConsoleRole::Investigator).await;
+    let case = e
+        .state
+        .casework
+        .queue(&casework::CaseFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.order_id.is_some() && c.source == "report")
+        .expect("the demo has a report about an order");
+    let order = e
+        .store
+        .order(case.order_id.as_deref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let page = e
+        .get(&format!("/console/cases/{}", case.id), Some(&ivy))
+        .await;
+    assert!(page.body.contains("None between these two users."));
+    e.state
+        .contacts
+        .request(
+            &messaging::contact::NewRequest {
+                order_id: order.id.clone(),
+                seller_id: order.seller_id.clone(),
+                buyer_id: None,
+                purpose: "delivery_scheduling".into(),
+                justification: "for better communication".into(),
+                channel: "voice".into(),
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let page = e
+        .get(&format!("/console/cases/{}", case.id), Some(&ivy))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Phone-contact requests"));
+    assert!(
+        page.body.contains("for better communication"),
+        "the stated justification is evidence"
+    );
+    assert!(page.body.contains("refused"));
 }
