@@ -303,13 +303,6 @@ pub(crate) async fn open_case_in(
     Ok((case, true))
 }
 
-async fn begin_write(store: &Store) -> Result<Tx<'static>, StoreError> {
-    Ok(match store.backend() {
-        Backend::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => store.pool().begin().await?,
-    })
-}
-
 impl Store {
     /// Files a report: it joins the active case about the same subject or opens one (`case`), raising the
     /// case's priority and bringing its due time forward when this report's category is more urgent. Writes
@@ -328,7 +321,7 @@ impl Store {
         {
             return Ok(Filed::Duplicate(first));
         }
-        let mut tx = begin_write(self).await?;
+        let mut tx = self.write_tx().await?;
         let actor = format!("user:{}", report.reporter_id);
         let (mut record, opened) = open_case_in(&mut tx, case, &actor, now).await?;
         if !opened && (case.priority < record.priority || case.due_at < record.due_at) {
@@ -584,7 +577,7 @@ impl Store {
         now: OffsetDateTime,
         decide: impl FnOnce(&CaseFacts) -> Result<CaseChange, E>,
     ) -> Result<Result<CaseRecord, E>, StoreError> {
-        let mut tx = begin_write(self).await?;
+        let mut tx = self.write_tx().await?;
         let lock = match self.backend() {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
 use crate::time_text::{opt_time_col, time_col};
-use crate::{Backend, Store, StoreError, format_time};
+use crate::{Store, StoreError, format_time};
 
 /// A contact request, refused or sent to the buyer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,13 +122,6 @@ const INTERACTION_COLUMNS: &str = "id, grant_id, relay_number, kind, direction, 
 pub const PRESSURE_STATUSES: [&str; 3] = ["pending", "declined", "revoked"];
 
 impl Store {
-    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool().begin().await?,
-        })
-    }
-
     /// The counts a new request about `order_id` by `seller_id` is judged on.
     pub async fn contact_request_counts(
         &self,

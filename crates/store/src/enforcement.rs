@@ -181,10 +181,7 @@ impl Store {
         now: OffsetDateTime,
         standing_after: impl FnOnce(&[StepRecord]) -> StandingAfter,
     ) -> Result<(StepRecord, StepRecord), StoreError> {
-        let mut tx = match self.backend() {
-            crate::Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            crate::Backend::Postgres => self.pool().begin().await?,
-        };
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
             "SELECT {STEP_COLUMNS} FROM enforcement_steps WHERE id = $1"
         ))
@@ -293,10 +290,7 @@ impl Store {
             case_id: None,
             created_at: now,
         };
-        let mut tx = match self.backend() {
-            crate::Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            crate::Backend::Postgres => self.pool().begin().await?,
-        };
+        let mut tx = self.write_tx().await?;
         let decided_case: Option<String> =
             sqlx::query_scalar("SELECT case_id FROM enforcement_steps WHERE id = $1")
                 .bind(step_id)

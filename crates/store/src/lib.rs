@@ -158,6 +158,18 @@ impl Store {
         self.backend
     }
 
+    /// A transaction that will write. On SQLite it starts with `BEGIN IMMEDIATE`, so it takes the write lock before
+    /// reading (a deferred transaction that reads and then writes can fail with "database is locked" instead of
+    /// waiting); on PostgreSQL an ordinary transaction.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -8,7 +8,7 @@ use crate::audit::{self, AuditEntry};
 use crate::enforcement::StepRecord;
 use crate::parties::UserRecord;
 use crate::time_text::{opt_time_col, time_col};
-use crate::{Backend, Store, StoreError, format_time};
+use crate::{Store, StoreError, format_time};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationRecord {
@@ -320,10 +320,7 @@ impl Store {
         enforce: impl FnOnce(&EnforcementFacts) -> Option<NewStep>,
         hold_case: Option<&crate::cases::NewCase>,
     ) -> Result<Recorded, StoreError> {
-        let mut tx = match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool().begin().await?,
-        };
+        let mut tx = self.write_tx().await?;
         let now = m.created_at;
         let inserted = sqlx::query(&format!(
             "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
