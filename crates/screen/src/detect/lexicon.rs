@@ -1,4 +1,5 @@
-//! Whole-word phrase matching over a normalised text: one anchored Aho-Corasick DFA per lexicon, built once.
+//! Whole-word phrase matching over a normalised text: one Aho-Corasick automaton (a contiguous NFA) per lexicon,
+//! built once.
 //!
 //! Phrases are matched as whole words: the characters just before and just after a match must not be letters or
 //! digits. Every phrase that fits at a word start is considered, then the longest match wins at each position, so a
@@ -7,11 +8,12 @@
 //! Speed: the automaton is walked by hand from each place a phrase may start (a word start, or a symbol, since a
 //! phrase such as "$" needs no boundary), anchored there, and stops as soon as no phrase continues. A message has a
 //! few dozen such places and each walk is a few bytes long, so this does far less work than an unanchored overlapping
-//! search, which visits every byte and every suffix match (it was a quarter of the engine's time).
+//! search, which visits every byte and every suffix match (it was a quarter of the engine's time). A contiguous NFA
+//! rather than a DFA: for walks this short they are as fast, and the six lexicons take 1.5 MB instead of 25 MB.
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::ConfigError;
 
@@ -25,7 +27,7 @@ pub(crate) struct LexMatch<T> {
 
 #[derive(Debug)]
 pub(crate) struct Lexicon<T> {
-    automaton: Option<DFA>,
+    automaton: Option<NFA>,
     values: Vec<T>,
     /// True when some phrase starts with a space (then every space is a place a phrase may start).
     space_starts: bool,
@@ -56,9 +58,8 @@ impl<T: Copy> Lexicon<T> {
                 space_starts,
             });
         }
-        let automaton = DFA::builder()
+        let automaton = aho_corasick::nfa::contiguous::Builder::new()
             .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Anchored)
             .build(&patterns)
             .map_err(|e| ConfigError::Build {
                 detector: name,
@@ -73,11 +74,11 @@ impl<T: Copy> Lexicon<T> {
 
     /// Every whole-word match, leftmost first; at one start the longest wins; matches do not overlap.
     pub fn find(&self, haystack: &str) -> Vec<LexMatch<T>> {
-        let Some(dfa) = &self.automaton else {
+        let Some(nfa) = &self.automaton else {
             return Vec::new();
         };
-        // Built with `StartKind::Anchored`, so the anchored start state exists.
-        let Ok(start_state) = dfa.start_state(Anchored::Yes) else {
+        // A contiguous NFA supports anchored searches, so the anchored start state exists.
+        let Ok(start_state) = nfa.start_state(Anchored::Yes) else {
             return Vec::new();
         };
         let bytes = haystack.as_bytes();
@@ -96,16 +97,16 @@ impl<T: Copy> Lexicon<T> {
             }
             let mut sid = start_state;
             for (k, &b) in bytes.iter().enumerate().skip(at) {
-                sid = dfa.next_state(Anchored::Yes, sid, b);
-                if dfa.is_dead(sid) {
+                sid = nfa.next_state(Anchored::Yes, sid, b);
+                if nfa.is_dead(sid) {
                     break;
                 }
-                if dfa.is_match(sid) && is_word_boundary(haystack, at, k + 1) {
-                    for i in 0..dfa.match_len(sid) {
+                if nfa.is_match(sid) && is_word_boundary(haystack, at, k + 1) {
+                    for i in 0..nfa.match_len(sid) {
                         // A match state also lists the phrases that end here but start later (suffixes, from
                         // the failure links): keep only those that start at `at`.
-                        let pattern = dfa.match_pattern(sid, i);
-                        if dfa.pattern_len(pattern) != k + 1 - at {
+                        let pattern = nfa.match_pattern(sid, i);
+                        if nfa.pattern_len(pattern) != k + 1 - at {
                             continue;
                         }
                         if let Some(&value) = self.values.get(pattern.as_usize()) {
@@ -180,7 +181,7 @@ mod tests {
 
     #[test]
     fn a_phrase_that_is_the_suffix_of_a_longer_prefix_is_reported_with_its_own_span() {
-        // The DFA state after "to" also carries "o" (a suffix): it must not be reported as "to".
+        // The automaton state after "to" also carries "o" (a suffix): it must not be reported as "to".
         check(&["o", "top"], "to", &[]);
         check(&["o", "top"], "to o", &["o"]);
         check(&["ship to", "to"], "ship to me", &["ship to"]);
