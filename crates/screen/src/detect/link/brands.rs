@@ -205,6 +205,10 @@ struct Brand {
     /// The brand as written in domains ("paypal").
     name: String,
     canon: Canon,
+    /// `canon` without hyphens, computed once (it is compared with every link's label).
+    joined: String,
+    /// The length of `joined` in chars, for the edit-distance bound.
+    joined_chars: usize,
     how: Match,
     /// Registrable labels that belong to the brand (besides `name` itself for well-known brands).
     legit_labels: Vec<String>,
@@ -234,9 +238,12 @@ impl BrandSet {
             } else {
                 Match::Token
             };
+            let canon = Canon::of(&name);
             brands.push(Brand {
                 display,
-                canon: Canon::of(&name),
+                joined: canon.joined(),
+                joined_chars: canon.joined().chars().count(),
+                canon,
                 name,
                 how,
                 legit_labels: Vec::new(),
@@ -255,10 +262,13 @@ impl BrandSet {
             own(name, b.clone(), &mut brands);
         }
         for &(name, how, legit) in KNOWN {
+            let canon = Canon::of(name);
             brands.push(Brand {
                 display: name.to_string(),
                 name: name.to_string(),
-                canon: Canon::of(name),
+                joined: canon.joined(),
+                joined_chars: canon.joined().chars().count(),
+                canon,
                 how,
                 legit_labels: legit.iter().map(|s| s.to_string()).collect(),
                 own: false,
@@ -279,7 +289,7 @@ impl BrandSet {
         let joined = canon.joined();
         self.brands
             .iter()
-            .find(|b| b.canon == *canon || b.canon.joined() == joined)
+            .find(|b| b.canon == *canon || b.joined == joined)
             .map(|b| b.display.clone())
     }
 
@@ -288,6 +298,7 @@ impl BrandSet {
     pub fn lookalike(&self, label: &str, _registrable: &str) -> Option<String> {
         let canon = Canon::of(label);
         let joined = canon.joined();
+        let joined_chars = joined.chars().count();
         for b in &self.brands {
             if b.own && label == b.name {
                 return Some(b.display.clone());
@@ -295,13 +306,17 @@ impl BrandSet {
             if label == b.name {
                 continue;
             }
-            let bj = b.canon.joined();
+            let bj = b.joined.as_str();
             if canon == b.canon || joined == bj {
                 return Some(b.display.clone());
             }
             if b.how == Match::Edit && bj.len() >= 5 {
                 let max = if bj.len() >= 10 { 2 } else { 1 };
-                let d = strsim::damerau_levenshtein(&joined, &bj);
+                // The distance is at least the difference in length: skip the computation when that is too far.
+                if joined_chars.abs_diff(b.joined_chars) > max {
+                    continue;
+                }
+                let d = strsim::damerau_levenshtein(&joined, bj);
                 if (1..=max).contains(&d) {
                     return Some(b.display.clone());
                 }
@@ -317,8 +332,7 @@ impl BrandSet {
         let canon = Canon::of(label);
         let joined = canon.joined();
         for b in &self.brands {
-            let bj = b.canon.joined();
-            if has_brand(&canon, &joined, b, &bj) {
+            if has_brand(&canon, &joined, b) {
                 return Some(b.display.clone());
             }
         }
@@ -339,8 +353,7 @@ impl BrandSet {
             let c = Canon::of(sub);
             let j = c.joined();
             for b in &self.brands {
-                let bj = b.canon.joined();
-                if c == b.canon || has_brand(&c, &j, b, &bj) {
+                if c == b.canon || has_brand(&c, &j, b) {
                     return Some(b.display.clone());
                 }
             }
@@ -349,7 +362,8 @@ impl BrandSet {
     }
 }
 
-fn has_brand(canon: &Canon, joined: &str, b: &Brand, brand_joined: &str) -> bool {
+fn has_brand(canon: &Canon, joined: &str, b: &Brand) -> bool {
+    let brand_joined = b.joined.as_str();
     if brand_joined.is_empty() {
         return false;
     }
