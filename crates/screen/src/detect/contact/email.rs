@@ -275,7 +275,9 @@ impl EmailFinder {
                 push(m.start(), m.end(), m.as_str().to_string(), rule, &mut taken);
             }
         }
-        for c in self.spelled.captures_iter(text) {
+        // "at" in some form is part of every spelled address: most messages have none, so skip the regex cheaply.
+        let spelled = has_at_word(text).then(|| self.spelled.captures_iter(text));
+        for c in spelled.into_iter().flatten() {
             let (Some(all), Some(local), Some(at), Some(domain)) =
                 (c.get(0), c.name("local"), c.name("at"), c.name("domain"))
             else {
@@ -606,4 +608,13 @@ fn has_cue(text: &str, start: usize) -> bool {
         .filter(|w| !w.is_empty())
         .take(3)
         .any(|w| CUES.contains(&w))
+}
+
+/// True when the text has `@` or one of the words a spelled address uses for it ("at", "arroba", "arobase", "chez"),
+/// as a whole word.
+fn has_at_word(text: &str) -> bool {
+    text.contains('@')
+        || text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "at" | "arroba" | "arobase" | "chez"))
 }
