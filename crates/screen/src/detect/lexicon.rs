@@ -82,7 +82,9 @@ impl<T: Copy> Lexicon<T> {
             return Vec::new();
         };
         let bytes = haystack.as_bytes();
-        let mut all: Vec<LexMatch<T>> = Vec::new();
+        let mut out: Vec<LexMatch<T>> = Vec::new();
+        // The end of the last match kept: matches do not overlap, so no phrase starts before it.
+        let mut covered = 0;
         let mut prev_alnum = false;
         for (at, c) in haystack.char_indices() {
             let alnum = c.is_alphanumeric();
@@ -92,39 +94,37 @@ impl<T: Copy> Lexicon<T> {
                 self.space_starts || !c.is_whitespace()
             };
             prev_alnum = alnum;
-            if !may_start {
+            if !may_start || at < covered {
                 continue;
             }
+            // The longest phrase that starts here and ends on a word boundary (the first registered, on a tie).
+            let mut best: Option<LexMatch<T>> = None;
             let mut sid = start_state;
             for (k, &b) in bytes.iter().enumerate().skip(at) {
                 sid = nfa.next_state(Anchored::Yes, sid, b);
                 if nfa.is_dead(sid) {
                     break;
                 }
-                if nfa.is_match(sid) && is_word_boundary(haystack, at, k + 1) {
-                    for i in 0..nfa.match_len(sid) {
-                        // A match state also lists the phrases that end here but start later (suffixes, from
-                        // the failure links): keep only those that start at `at`.
-                        let pattern = nfa.match_pattern(sid, i);
-                        if nfa.pattern_len(pattern) != k + 1 - at {
-                            continue;
-                        }
-                        if let Some(&value) = self.values.get(pattern.as_usize()) {
-                            all.push(LexMatch {
-                                start: at,
-                                end: k + 1,
-                                value,
-                            });
-                        }
-                    }
+                let end = k + 1;
+                if !nfa.is_match(sid) || !is_word_boundary(haystack, at, end) {
+                    continue;
+                }
+                // A match state also lists the phrases that end here but start later (suffixes, from the failure
+                // links): keep only one that starts at `at`.
+                let here = (0..nfa.match_len(sid))
+                    .map(|i| nfa.match_pattern(sid, i))
+                    .find(|&p| nfa.pattern_len(p) == end - at)
+                    .and_then(|p| self.values.get(p.as_usize()));
+                if let Some(&value) = here {
+                    best = Some(LexMatch {
+                        start: at,
+                        end,
+                        value,
+                    });
                 }
             }
-        }
-        // Starts are visited in order; at one start, keep the longest match.
-        all.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-        let mut out: Vec<LexMatch<T>> = Vec::with_capacity(all.len());
-        for m in all {
-            if out.last().is_none_or(|last| m.start >= last.end) {
+            if let Some(m) = best {
+                covered = m.end;
                 out.push(m);
             }
         }
