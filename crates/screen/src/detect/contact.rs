@@ -7,6 +7,7 @@ mod phone;
 mod request;
 
 use super::Context;
+use super::lexicon::LexiconsBuilder;
 use crate::{Config, ConfigError, Finding};
 
 #[derive(Debug)]
@@ -18,12 +19,12 @@ pub(crate) struct ContactDetector {
 }
 
 impl ContactDetector {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         Ok(ContactDetector {
             phone: phone::PhoneFinder::new()?,
             email: email::EmailFinder::new()?,
-            handle: handle::HandleFinder::new(config)?,
-            request: request::RequestFinder::new(config)?,
+            handle: handle::HandleFinder::new(config, lex)?,
+            request: request::RequestFinder::new(config, lex)?,
         })
     }
 

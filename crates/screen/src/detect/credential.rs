@@ -7,7 +7,7 @@
 //! code didn't arrive") has no asking phrase and is clean; a promo code "at checkout" is not a secret.
 
 use super::Context;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, LexiconsBuilder};
 use super::payment::intent::{self, Clause, Table};
 use crate::{Category, Config, ConfigError, Finding};
 
@@ -399,16 +399,16 @@ pub(crate) struct CredentialDetector {
 }
 
 impl CredentialDetector {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         let extra = intent::extra_phrases(config, CAT, Strong)
             .into_iter()
             .chain(families());
-        let cues = intent::build("credential.request", &[EN, ES, FR, DE, PT], extra)?;
+        let cues = intent::build(lex, "credential.request", &[EN, ES, FR, DE, PT], extra);
         Ok(CredentialDetector { cues })
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let clauses = intent::clauses(&self.cues, &intent::view(cx).text);
+        let clauses = intent::clauses(&self.cues, cx);
         for (i, clause) in clauses.iter().enumerate() {
             let previous = i.checked_sub(1).and_then(|p| clauses.get(p));
             let span = decide(clause).or_else(|| decide_it(clause, previous));

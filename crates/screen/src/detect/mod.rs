@@ -26,20 +26,24 @@ pub(crate) struct Context<'a> {
     pub letters: Normalized,
     /// `folded` with phone-like runs rewritten to digits (spelled numbers, O/l for 0/1, any separators).
     pub phone: PhoneView,
+    /// Every lexicon's phrases found in `letters`; a detector reads its own with `Lexicon::find`.
+    pub phrases: lexicon::Found,
 }
 
 impl<'a> Context<'a> {
-    fn new(message: &'a Message<'a>) -> Self {
+    fn new(message: &'a Message<'a>, lexicons: &lexicon::Lexicons) -> Self {
         let folded = Normalized::fold(message.text);
         let compact = Normalized::compact(&folded);
         let letters = Normalized::letters(&compact);
         let phone = PhoneView::new(&folded);
+        let phrases = lexicons.find(&letters.text);
         Context {
             message,
             folded,
             compact,
             letters,
             phone,
+            phrases,
         }
     }
 
@@ -106,22 +110,26 @@ pub(crate) struct Detectors {
     credential: credential::CredentialDetector,
     shipping: shipping::ShippingDetector,
     pressure: pressure::PressureDetector,
+    /// The phrases of every detector's lexicon, in one automaton.
+    lexicons: lexicon::Lexicons,
 }
 
 impl Detectors {
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
+        let mut lex = lexicon::LexiconsBuilder::default();
         Ok(Detectors {
-            contact: contact::ContactDetector::new(config)?,
-            payment: payment::PaymentDetector::new(config)?,
+            contact: contact::ContactDetector::new(config, &mut lex)?,
+            payment: payment::PaymentDetector::new(config, &mut lex)?,
             link: link::LinkDetector::new(config)?,
-            credential: credential::CredentialDetector::new(config)?,
-            shipping: shipping::ShippingDetector::new(config)?,
-            pressure: pressure::PressureDetector::new(config)?,
+            credential: credential::CredentialDetector::new(config, &mut lex)?,
+            shipping: shipping::ShippingDetector::new(config, &mut lex)?,
+            pressure: pressure::PressureDetector::new(config, &mut lex)?,
+            lexicons: lex.build()?,
         })
     }
 
     pub fn run(&self, message: &Message<'_>, _config: &Config) -> Vec<Finding> {
-        let cx = Context::new(message);
+        let cx = Context::new(message, &self.lexicons);
         let mut out = Vec::new();
         self.contact.find(&cx, &mut out);
         self.payment.find(&cx, &mut out);

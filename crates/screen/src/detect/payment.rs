@@ -6,7 +6,7 @@ pub(crate) mod intent;
 mod lexicon_data;
 
 use super::Context;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, LexiconsBuilder};
 use crate::{Category, Config, ConfigError, Finding};
 use checksum::EthAddress;
 use intent::Clause;
@@ -23,17 +23,16 @@ pub(crate) struct PaymentDetector {
 }
 
 impl PaymentDetector {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         let extra = intent::extra_phrases(config, CAT, Cue::Strong)
             .into_iter()
             .chain(families());
-        let cues = intent::build("payment.off_platform", lexicon_data::TABLES, extra)?;
+        let cues = intent::build(lex, "payment.off_platform", lexicon_data::TABLES, extra);
         Ok(PaymentDetector { cues })
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let view = intent::view(cx);
-        let clauses = intent::clauses(&self.cues, &view.text);
+        let clauses = intent::clauses(&self.cues, cx);
         let refused = clauses.iter().any(|c| c.has(Cue::Refusal));
         for clause in &clauses {
             // "Someone asked me to pay by Zelle, I refused": a report of someone else's ask, not an offer.

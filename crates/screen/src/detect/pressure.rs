@@ -15,7 +15,7 @@
 //! cues are taken over the whole message, not per clause: "Pay now. Otherwise the deal is off." is one threat.
 
 use super::Context;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, LexiconsBuilder};
 use super::payment::intent::{self, Clause, Table};
 use crate::{Category, Config, ConfigError, Finding};
 
@@ -814,7 +814,7 @@ pub(crate) struct PressureDetector {
 }
 
 impl PressureDetector {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         let deadlines: Vec<(String, Cue)> = DEADLINE_TEMPLATES
             .iter()
             .flat_map(|t| {
@@ -827,13 +827,13 @@ impl PressureDetector {
             .into_iter()
             .chain(deadlines)
             .chain(families());
-        let cues = intent::build("pressure.urgency", &[EN, ES, FR, DE, PT], extra)?;
+        let cues = intent::build(lex, "pressure.urgency", &[EN, ES, FR, DE, PT], extra);
         Ok(PressureDetector { cues })
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let view = intent::view(cx);
-        let clauses = intent::clauses(&self.cues, &view.text);
+        let clauses = intent::clauses(&self.cues, cx);
         // The whole message is one window.
         let all = Clause {
             cues: clauses.into_iter().flat_map(|c| c.cues).collect(),

@@ -8,7 +8,7 @@
 //! when the sender is not known to be the seller.
 
 use super::Context;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, LexiconsBuilder};
 use super::payment::intent::{self, Clause, Table};
 use crate::{Category, Config, ConfigError, Finding, Role};
 
@@ -341,17 +341,17 @@ pub(crate) struct ShippingDetector {
 }
 
 impl ShippingDetector {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         let extra = intent::extra_phrases(config, CAT, Change)
             .into_iter()
             .chain(families());
-        let cues = intent::build("shipping.redirect", &[EN, ES, FR, DE, PT], extra)?;
+        let cues = intent::build(lex, "shipping.redirect", &[EN, ES, FR, DE, PT], extra);
         Ok(ShippingDetector { cues })
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let seller = cx.message.sender == Some(Role::Seller);
-        for clause in intent::clauses(&self.cues, &intent::view(cx).text) {
+        for clause in intent::clauses(&self.cues, cx) {
             if let Some(span) = decide(&clause, seller) {
                 out.push(intent::finding(
                     cx,

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::overlaps;
 use crate::detect::Context;
-use crate::detect::lexicon::Lexicon;
+use crate::detect::lexicon::{Lexicon, LexiconsBuilder};
 use crate::normalize::i_for_l;
 use crate::{Category, Config, ConfigError, Finding};
 
@@ -291,7 +291,7 @@ pub(super) struct HandleFinder {
 }
 
 impl HandleFinder {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         let mut phrases: Vec<(String, App)> = Vec::new();
         for (name, ambiguous, spellings) in APPS {
             let app = App {
@@ -319,7 +319,7 @@ impl HandleFinder {
                 },
             ));
         }
-        let apps = Lexicon::new("contact.handle", phrases)?;
+        let apps = lex.add("contact.handle", phrases);
         let build = |re: &str| {
             Regex::new(re).map_err(|e| ConfigError::Build {
                 detector: "contact.handle",
@@ -381,7 +381,7 @@ impl HandleFinder {
         // App mentions with an account or an invitation.
         let letters = &cx.letters;
         let lt = letters.text.as_str();
-        let mentions = self.apps.find(lt);
+        let mentions = self.apps.find(&cx.phrases);
         for m in mentions.iter().copied() {
             let (s, e) = letters.original_span(m.start, m.end, original);
             if taken.iter().any(|&t| overlaps(t, (s, e))) {

@@ -3,7 +3,7 @@
 //! apostrophes inside words, leetspeak read), so "¿Me pasas tu número?" and "me pasas tu numero" are one phrase.
 
 use crate::detect::Context;
-use crate::detect::lexicon::Lexicon;
+use crate::detect::lexicon::{Lexicon, LexiconsBuilder};
 use crate::{Category, Config, ConfigError, Finding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -562,7 +562,7 @@ pub(super) struct RequestFinder {
 }
 
 impl RequestFinder {
-    pub fn new(config: &Config) -> Result<Self, ConfigError> {
+    pub fn new(config: &Config, lex: &mut LexiconsBuilder) -> Result<Self, ConfigError> {
         let mut phrases: Vec<(String, Kind)> = Vec::new();
         let langs: [(&[&str], &[&str]); 5] = [
             (ASK_EN, THINGS_EN),
@@ -598,7 +598,7 @@ impl RequestFinder {
             phrases.push((letters_form(p), Kind::OffPlatform));
         }
         Ok(RequestFinder {
-            phrases: Lexicon::new("contact.request", phrases)?,
+            phrases: lex.add("contact.request", phrases),
         })
     }
 
@@ -608,7 +608,7 @@ impl RequestFinder {
     /// platform still count.
     pub fn find(&self, cx: &Context<'_>, has_detail: bool, out: &mut Vec<Finding>) {
         let text = cx.letters.text.as_str();
-        for m in self.phrases.find(text) {
+        for m in self.phrases.find(&cx.phrases) {
             if m.value == Kind::Details && !asks_for_contact(text, m.start, m.end) {
                 continue;
             }

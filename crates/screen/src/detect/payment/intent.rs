@@ -9,9 +9,8 @@
 //! Lives here because `detect/mod.rs` belongs to another engineer; it is shared by `credential`, `shipping` and
 //! `pressure` through `super::payment::intent`. Moving it to `detect/intent.rs` needs one `mod` line there.
 
-use crate::ConfigError;
 use crate::detect::Context;
-use crate::detect::lexicon::{LexMatch, Lexicon};
+use crate::detect::lexicon::{LexMatch, Lexicon, LexiconsBuilder};
 use crate::normalize::Normalized;
 
 /// THE one place that chooses which normalised view the phrase lexicons match on. Phrases are put through
@@ -35,10 +34,11 @@ pub(crate) type Table<C> = &'static [(&'static str, C)];
 /// Builds a lexicon from phrase tables plus configured extra phrases. Every phrase is added as written and without
 /// its diacritics ("contraseña" and "contrasena"), both folded like the view.
 pub(crate) fn build<C: Copy>(
+    lex: &mut LexiconsBuilder,
     name: &'static str,
     tables: &[Table<C>],
     extra: impl IntoIterator<Item = (String, C)>,
-) -> Result<Lexicon<C>, ConfigError> {
+) -> Lexicon<C> {
     let mut phrases: Vec<(String, C)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut push = |p: &str, c: C, phrases: &mut Vec<(String, C)>| {
@@ -59,7 +59,7 @@ pub(crate) fn build<C: Copy>(
     for (p, c) in extra {
         push(&p, c, &mut phrases);
     }
-    Lexicon::new(name, phrases)
+    lex.add(name, phrases)
 }
 
 /// Removes the Latin diacritics used by the five languages. Hand-rolled: a fixed table of two dozen letters; a
@@ -111,9 +111,9 @@ impl<C: Copy + PartialEq> Clause<C> {
     }
 }
 
-/// Matches `lexicon` once over `text` and groups the matches by clause. Linear in the text.
-pub(crate) fn clauses<C: Copy>(lexicon: &Lexicon<C>, text: &str) -> Vec<Clause<C>> {
-    let bytes = text.as_bytes();
+/// The matches of `lexicon` in the message (over [`view`]), grouped by clause. Linear in the text.
+pub(crate) fn clauses<C: Copy>(lexicon: &Lexicon<C>, cx: &Context<'_>) -> Vec<Clause<C>> {
+    let bytes = view(cx).text.as_bytes();
     // A phrase glued into a domain or hyphenated name ("venmo-claim.com", "cashapp-support") is part of a link:
     // link.phishing's business.
     let glued = |m: &LexMatch<C>| {
@@ -126,7 +126,7 @@ pub(crate) fn clauses<C: Copy>(lexicon: &Lexicon<C>, text: &str) -> Vec<Clause<C
             || (matches!(after, Some(b'-' | b'.')) && word(after2))
     };
     let matches: Vec<LexMatch<C>> = lexicon
-        .find(text)
+        .find(&cx.phrases)
         .into_iter()
         .filter(|m| !glued(m))
         .collect();
