@@ -27,6 +27,8 @@ pub(crate) struct LinkDetector {
     /// The marketplace's own registrable domains, lower-case ASCII.
     protected: Vec<String>,
     brands: BrandSet,
+    /// A scheme and a numeric host, or a dotted-hex host followed by a path (see `find_numeric_hosts`).
+    numeric_host: regex::Regex,
 }
 
 impl LinkDetector {
@@ -42,7 +44,15 @@ impl LinkDetector {
             protected.push(ascii);
         }
         let brands = BrandSet::new(&protected, &config.brand_names);
+        let numeric_host = regex::Regex::new(
+            r"(?i)(?:\bhttps?://(?P<host>(?:0x[0-9a-f]{1,8}|\d{8,10})(?:\.(?:0x[0-9a-f]{1,2}|\d{1,3})){0,3})|\b(?P<host2>0x[0-9a-f]{1,2}(?:\.(?:0x[0-9a-f]{1,2}|\d{1,3})){3}))(?::\d{1,5})?(?:/[^\s]*)?",
+        )
+        .map_err(|e| ConfigError::Build {
+            detector: "link.phishing",
+            reason: e.to_string(),
+        })?;
         Ok(LinkDetector {
+            numeric_host,
             finder,
             refang: refang::Refanger::new()?,
             protected,
@@ -52,8 +62,9 @@ impl LinkDetector {
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let original = cx.message.text;
-        // Cheap pre-filter: a link needs a dot (or a defanged dot, or "dot").
+        // Cheap pre-filter: a link needs a dot (or a defanged dot, or "dot"), except one with a numeric host.
         if !original.contains('.') && !self.refang.may_apply(original) {
+            self.find_numeric_hosts(cx, out);
             return;
         }
         let refanged = self.refang.apply(original);
@@ -72,9 +83,54 @@ impl LinkDetector {
                     defanged && !email_context(text.get(..rs).unwrap_or("")),
                 ),
             };
-            if let Some(v) = verdict {
+            // "mark dot ellis -at- outlook dot com": the spelled "dot com" belongs to the email address found by
+            // contact.email (which runs first), not to a defanged link.
+            let in_email = |f: &Finding| {
+                f.category == Category::ContactEmail && f.start < end && start < f.end
+            };
+            if let Some(v) = verdict
+                && !(v.rule == "link.defanged" && out.iter().any(in_email))
+            {
                 out.push(cx.finding(CAT, start, end, Some(v.domain), v.rule, v.explanation));
             }
+        }
+        self.find_numeric_hosts(cx, out);
+    }
+
+    /// Links whose host is an IP address written as one number or in hex ("http://0xC0A80001/login",
+    /// "0xCB.0x00.0x71.0x2D/login", "http://3232235777/"): browsers open them, but they have no top-level domain, so
+    /// linkify does not see them as links.
+    fn find_numeric_hosts(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let text = cx.message.text;
+        if !text.contains("://") && !text.contains("0x") && !text.contains("0X") {
+            return;
+        }
+        for m in self.numeric_host.captures_iter(text) {
+            let (Some(all), Some(host)) = (m.get(0), m.name("host").or_else(|| m.name("host2")))
+            else {
+                continue;
+            };
+            let Some(ip) = ip_host(&host.as_str().to_ascii_lowercase()) else {
+                continue;
+            };
+            let (start, end) = (all.start(), all.end());
+            if out
+                .iter()
+                .any(|f| f.category == CAT && f.start < end && start < f.end)
+            {
+                continue;
+            }
+            out.push(cx.finding(
+                CAT,
+                start,
+                end,
+                Some(ip.clone()),
+                "link.ip_host",
+                format!(
+                    "A link to a bare IP address ({ip}), written as a number so that it does not look like one. \
+                     Legitimate shops and payment services use names; a raw address hides who runs the site."
+                ),
+            ));
         }
     }
 

@@ -522,3 +522,29 @@ fn phone_numbers_given_in_pieces_and_their_look_alikes() {
     check_in("part 415 and part 555-0172/B are in stock", Some("US"), &[]);
     finish();
 }
+
+#[test]
+fn requests_to_talk_elsewhere_in_everyday_words() {
+    check(
+        "shoot me a text instead, this chat keeps glitching",
+        &["request.reach_me"],
+    );
+    check("drop me a line when you can", &["request.reach_me"]);
+    check("hmu on snap", &["request.reach_me"]);
+    check(
+        "I barely check this app, is there another way to talk?",
+        &["request.off_platform"],
+    );
+    check(
+        "what's the best way to reach you off this app?",
+        &["request.off_platform"],
+    );
+    check(
+        "Können wir das am Telefon klären? Ruf mich einfach mal an",
+        &["request.off_platform", "request.reach_me"],
+    );
+    // Talk that stays here.
+    check("shoot me an offer and I'll see", &[]);
+    check("there's another way to fold the table, see photo 3", &[]);
+    check("hmu if the price drops", &[]);
+}

@@ -568,3 +568,63 @@ fn large_inputs_stay_fast() {
         );
     }
 }
+
+#[test]
+fn links_with_a_numeric_host_have_no_dot_to_find_but_are_ip_links() {
+    // A host written as one decimal or hex number, or as dotted hex: browsers open all three.
+    check("http://0xC0A80001/login", &["link.ip_host"]);
+    check("https://3232235777/secure/pay", &["link.ip_host"]);
+    check(
+        "paste this: 0xCB.0x00.0x71.0x2D/login (it's the payment server)",
+        &["link.ip_host"],
+    );
+    assert_eq!(
+        normalized("http://0xC0A80001/login", "link.ip_host"),
+        "0xc0a80001"
+    );
+    // Hex values and long numbers that are not hosts.
+    check("the colour is 0xC0A800, close to orange", &[]);
+    check("order 3232235777 shipped, ref 0x1F", &[]);
+    check("register 0x1F.0x2 holds the flag", &[]);
+}
+
+#[test]
+fn a_spelled_email_is_not_also_a_defanged_link() {
+    for text in [
+        "mark dot ellis -at- outlook dot com",
+        "write to me: nina (dot) fox (at) proton (dot) me",
+    ] {
+        let s = screener().screen(&Message::new(text));
+        assert!(
+            s.findings
+                .iter()
+                .any(|f| f.category == Category::ContactEmail),
+            "{text:?}: {:#?}",
+            s.findings
+        );
+        assert!(
+            !s.findings
+                .iter()
+                .any(|f| f.category == Category::LinkPhishing),
+            "{text:?}: {:#?}",
+            s.findings
+        );
+    }
+    // A defanged link with no address around it is still one.
+    check("log in at examplemarket-payout[.]com now", &[LINK]);
+}
+
+#[test]
+fn payment_apps_used_as_verbs() {
+    check(
+        "I'll zelle you the full amount tonight, no need to go through the site",
+        &["payment.off_platform"],
+    );
+    check("can I just venmo you?", &["payment.off_platform"]);
+    check("cash app me the deposit", &["payment.off_platform"]);
+    check("pode ser pix? te mando agora", &["payment.off_platform"]);
+    check("só pix, por favor", &["payment.off_platform"]);
+    // The apps named on the platform's side, or as a topic.
+    check("I saw a zelle scam video, so I only pay through checkout", &[]);
+    check("pix é o nome do meu gato", &[]);
+}

@@ -22,9 +22,11 @@ pub(super) struct EmailFinder {
 
 const LOCAL: &str = r"[a-z0-9][a-z0-9._%+\-]{0,63}";
 const LABEL: &str = r"[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?";
-/// The top-level domains accepted after a spelled "dot": the common ones, so "see you at home dot" is not an address.
+/// The top-level domains accepted after a spelled "dot": the common country codes and the generic ones small sellers
+/// use for their shops, so "see you at home dot" is not an address.
 const TLDS: &str = "com|net|org|edu|gov|io|co|me|info|biz|us|uk|ca|de|fr|es|it|nl|be|ch|at|br|pt|mx|ar|cl|co|pe|au|\
-                    nz|in|ie|ru|pl|se|no|dk|fi|jp|cn|eu|app|dev|xyz|online|email|mail|live";
+                    nz|in|ie|ru|pl|se|no|dk|fi|jp|cn|eu|app|dev|xyz|online|email|mail|live|shop|store|site|tech|\
+                    design|art|blog|club|cloud|page|pro|life|world|space|digital|top|fun|market|boutique";
 const PROVIDERS: &str =
     "gmail|googlemail|hotmail|outlook|yahoo|icloud|protonmail|proton|aol|gmx|yandex|live|msn";
 /// Mail providers as people write them in prose: split ("g mail", "hot mail"), spelled out ("google mail", "gee
