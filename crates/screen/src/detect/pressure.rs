@@ -805,6 +805,74 @@ fn families() -> Vec<(String, Cue)> {
     for p in ["responde", "responda", "envie", "me responde"] {
         out.push((p.to_string(), Demand));
     }
+    // Complaints, claims and the police, and bad ratings, in the five languages: consequences that a deadline or a
+    // condition turns into pressure ("if I don't hear back tonight I'm filing a claim"), and the first-person forms
+    // that are threats by themselves ("j'appelle la police", "ich zeige dich an").
+    for p in [
+        "file a claim",
+        "filing a claim",
+        "open a claim",
+        "opening a claim",
+        "open a dispute",
+        "opening a dispute",
+        "file a dispute",
+        "report you for fraud",
+        "flagged for fraud",
+        "got flagged",
+        "listing is removed",
+        "listing will be removed",
+        "listing gets removed",
+        "listing removed",
+        "la police",
+        "les flics",
+        "anzeige",
+        "polizei",
+        "nota 1",
+        "nota um",
+        "nota baixa",
+        "avaliação negativa",
+        "la policia",
+    ] {
+        out.push((p.to_string(), Consequence));
+    }
+    for p in [
+        "i'm filing a claim",
+        "im filing a claim",
+        "i'll file a claim",
+        "i'm opening a dispute",
+        "i'll open a dispute",
+        "j'appelle la police",
+        "je vais appeler la police",
+        "anzeige wegen betrug",
+        "ich zeige dich an",
+        "ich zeige sie an",
+        "ich erstatte anzeige",
+        "vou te dar nota 1",
+        "vou dar nota 1",
+        "vou te denunciar",
+        "llamo a la policia",
+        "voy a llamar a la policia",
+    ] {
+        out.push((p.to_string(), Threat));
+    }
+    for p in [
+        "si je n'ai pas de reponse",
+        "si je n'ai pas de nouvelles",
+        "faute de quoi",
+        "danach",
+        "ansonsten",
+        "senão",
+        "se não",
+        "caso contrário",
+    ] {
+        out.push((p.to_string(), Condition));
+    }
+    for p in ["frist bis", "frist", "bis heute abend", "ce soir", "até hoje", "hasta hoy"] {
+        out.push((p.to_string(), Deadline));
+    }
+    for p in ["reply now", "respond now", "answer now", "answer me now", "responde logo", "responda logo"] {
+        out.push((p.to_string(), Demand));
+    }
     out
 }
 

@@ -628,3 +628,30 @@ fn payment_apps_used_as_verbs() {
     check("I saw a zelle scam video, so I only pay through checkout", &[]);
     check("pix é o nome do meu gato", &[]);
 }
+
+#[test]
+fn pressure_with_claims_police_and_ratings_in_five_languages() {
+    check(
+        "if I don't hear back in 30 minutes I'm filing a claim",
+        &["pressure.urgency"],
+    );
+    check(
+        "si je n'ai pas de réponse ce soir, j'appelle la police",
+        &["pressure.urgency"],
+    );
+    check(
+        "Frist bis 18 Uhr, danach Anzeige wegen Betrug",
+        &["pressure.urgency"],
+    );
+    check(
+        "responde logo senão vou te dar nota 1",
+        &["pressure.urgency"],
+    );
+    // The same words without a threat or a deadline.
+    check(
+        "I filed a claim with UPS for the lost parcel, they'll refund you",
+        &[],
+    );
+    check("la police d'assurance couvre le transport", &[]);
+    check("Die Anzeige ist noch aktuell, Abholung ab 18 Uhr", &[]);
+}
