@@ -548,3 +548,12 @@ fn requests_to_talk_elsewhere_in_everyday_words() {
     check("there's another way to fold the table, see photo 3", &[]);
     check("hmu if the price drops", &[]);
 }
+
+#[test]
+fn an_invitation_to_write_here_stays_on_the_platform() {
+    check("Ich habe kein Instagram, schreib mir einfach hier", &[]);
+    check("just message me here when it's ready", &[]);
+    check("écris-moi ici si tu as des questions", &[]);
+    // "here" far after the invitation does not change it.
+    check("text me, I'm not checking the messages on here anymore", &["request.reach_me"]);
+}

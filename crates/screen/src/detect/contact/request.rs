@@ -648,7 +648,7 @@ impl RequestFinder {
             if m.value == Kind::Details && !asks_for_contact(text, m.start, m.end) {
                 continue;
             }
-            if m.value == Kind::ReachMe && has_detail {
+            if m.value == Kind::ReachMe && (has_detail || stays_here(text, m.end)) {
                 continue;
             }
             if m.value == Kind::OffPlatform && about_payment_or_refused(text, m.start) {
@@ -682,6 +682,17 @@ impl RequestFinder {
             ));
         }
     }
+}
+
+/// "schreib mir einfach hier", "text me here", "écris-moi ici": an invitation to write that keeps the conversation on
+/// the platform. True when "here" in one of the five languages is among the next three words.
+fn stays_here(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .any(|w| matches!(w, "here" | "hier" | "ici" | "aqui" | "aca" | "ca"))
 }
 
 /// A phrase in the letters view's normal form: folded, apostrophes inside words dropped.
@@ -798,6 +809,11 @@ fn about_payment_or_refused(text: &str, start: usize) -> bool {
                 | "zelle"
                 | "venmo"
                 | "paypal"
+                | "bizum"
+                | "chime"
+                | "cashapp"
+                | "revolut"
+                | "mbway"
                 | "send"
                 | "wise"
                 | "remitly"
