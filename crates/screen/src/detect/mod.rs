@@ -137,6 +137,19 @@ impl Detectors {
         self.credential.find(&cx, &mut out);
         self.shipping.find(&cx, &mut out);
         self.pressure.find(&cx, &mut out);
+        // The digits of a valid IBAN can also read as a phone number ("NL91 ABNA 0417 1643 00" holds "0417 1643 00"):
+        // inside an account number, the account number is what was shared.
+        let ibans: Vec<(usize, usize)> = out
+            .iter()
+            .filter(|f| f.rule == "payment.iban")
+            .map(|f| (f.start, f.end))
+            .collect();
+        if !ibans.is_empty() {
+            out.retain(|f| {
+                f.category != crate::Category::ContactPhone
+                    || !ibans.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+            });
+        }
         out
     }
 }

@@ -867,10 +867,24 @@ fn families() -> Vec<(String, Cue)> {
     ] {
         out.push((p.to_string(), Condition));
     }
-    for p in ["frist bis", "frist", "bis heute abend", "ce soir", "até hoje", "hasta hoy"] {
+    for p in [
+        "frist bis",
+        "frist",
+        "bis heute abend",
+        "ce soir",
+        "até hoje",
+        "hasta hoy",
+    ] {
         out.push((p.to_string(), Deadline));
     }
-    for p in ["reply now", "respond now", "answer now", "answer me now", "responde logo", "responda logo"] {
+    for p in [
+        "reply now",
+        "respond now",
+        "answer now",
+        "answer me now",
+        "responde logo",
+        "responda logo",
+    ] {
         out.push((p.to_string(), Demand));
     }
     out

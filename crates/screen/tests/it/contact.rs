@@ -555,5 +555,8 @@ fn an_invitation_to_write_here_stays_on_the_platform() {
     check("just message me here when it's ready", &[]);
     check("écris-moi ici si tu as des questions", &[]);
     // "here" far after the invitation does not change it.
-    check("text me, I'm not checking the messages on here anymore", &["request.reach_me"]);
+    check(
+        "text me, I'm not checking the messages on here anymore",
+        &["request.reach_me"],
+    );
 }

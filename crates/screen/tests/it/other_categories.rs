@@ -625,7 +625,10 @@ fn payment_apps_used_as_verbs() {
     check("pode ser pix? te mando agora", &["payment.off_platform"]);
     check("só pix, por favor", &["payment.off_platform"]);
     // The apps named on the platform's side, or as a topic.
-    check("I saw a zelle scam video, so I only pay through checkout", &[]);
+    check(
+        "I saw a zelle scam video, so I only pay through checkout",
+        &[],
+    );
     check("pix é o nome do meu gato", &[]);
 }
 
@@ -654,4 +657,27 @@ fn pressure_with_claims_police_and_ratings_in_five_languages() {
     );
     check("la police d'assurance couvre le transport", &[]);
     check("Die Anzeige ist noch aktuell, Abholung ab 18 Uhr", &[]);
+}
+
+#[test]
+fn the_digits_of_an_iban_are_not_also_a_phone_number() {
+    let text = "pay the deposit to NL91 ABNA 0417 1643 00, name J. de Vries";
+    let s = screener().screen(&Message::new(text));
+    let categories = s.categories();
+    assert_eq!(
+        categories,
+        vec![Category::PaymentOffPlatform],
+        "{:#?}",
+        s.findings
+    );
+    // A phone number next to an IBAN is still one.
+    let text = "IBAN NL91 ABNA 0417 1643 00 or call me on +44 20 7946 0123";
+    let s = screener().screen(&Message::new(text));
+    assert!(
+        s.findings
+            .iter()
+            .any(|f| f.category == Category::ContactPhone),
+        "{:#?}",
+        s.findings
+    );
 }
