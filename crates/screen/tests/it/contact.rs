@@ -560,3 +560,23 @@ fn an_invitation_to_write_here_stays_on_the_platform() {
         &["request.reach_me"],
     );
 }
+
+#[test]
+fn requests_with_an_article_a_reach_verb_or_a_channel_to_do() {
+    check(
+        "this app eats my messages, can we do sms?",
+        &["request.off_platform"],
+    );
+    check(
+        "is there a phone I can ring you on?",
+        &["request.off_platform"],
+    );
+    check(
+        "t'as un numéro où je peux te joindre ?",
+        &["request.details", "request.off_platform"],
+    );
+    check("passa teu zap que é mais fácil", &["request.details"]);
+    // The same words about the deal itself.
+    check("can we do pickup on Saturday?", &[]);
+    check("tu as un numéro de suivi ?", &[]);
+}
