@@ -16,6 +16,7 @@ pub enum Nav {
     Search,
     Audit,
     Admin,
+    Account,
     None,
 }
 
@@ -103,22 +104,26 @@ fn header(viewer: &Viewer, current: Nav) -> Markup {
     html! {
         header.top {
             a.brand href="/console" { "Marketguard" }
-            nav aria-label="Console" {
-                ul {
-                    (item(Nav::Queue, "/console/queue", "Queue"))
-                    (item(Nav::Overview, "/console/overview", "Overview"))
-                    (item(Nav::Search, "/console/search", "Search"))
-                    (item(Nav::Audit, "/console/audit", "Audit log"))
-                    @if viewer.is_admin() {
-                        (item(Nav::Admin, "/console/admin", "Admin"))
+            // Until a forced password change is done, the other pages only send back to it.
+            @if !viewer.account.must_change_password {
+                nav aria-label="Console" {
+                    ul {
+                        (item(Nav::Queue, "/console/queue", "Queue"))
+                        (item(Nav::Overview, "/console/overview", "Overview"))
+                        (item(Nav::Search, "/console/search", "Search"))
+                        (item(Nav::Audit, "/console/audit", "Audit log"))
+                        @if viewer.is_admin() {
+                            (item(Nav::Admin, "/console/admin", "Admin"))
+                        }
                     }
                 }
+                form.search role="search" method="get" action="/console/search" {
+                    label.vh for="top-q" { "Find a user, order or conversation id" }
+                    input #top-q type="search" name="q" required autocomplete="off";
+                    button type="submit" { "Find" }
+                }
             }
-            form.search role="search" method="get" action="/console/search" {
-                label.vh for="top-q" { "Find a user, order or conversation id" }
-                input #top-q type="search" name="q" required autocomplete="off";
-                button type="submit" { "Find" }
-            }
+            a.account href="/console/account/password" aria-current=[(current == Nav::Account).then_some("page")] { "Change password" }
             form.logout method="post" action="/console/logout" {
                 (viewer.csrf_field())
                 span { (viewer.account.display_name) " (" (viewer.account.role.as_str()) ")" }

@@ -3,9 +3,11 @@
 //!
 //! One module per page; [`layout`] holds the shared frame and the [`Page`] response; [`session`] the sign-in
 //! cookie, the [`Viewer`] extractor (redirects to the login page without a session), [`Admin`] (403 for
-//! investigators) and [`Posted`] (every POST form carries a CSRF token derived from the session). Handlers call
-//! the store and the use-case crates; they hold no business rules.
+//! investigators) and [`Posted`] (every POST form carries a CSRF token derived from the session); an account
+//! that must change its password reaches only [`account`]'s change-password page and logout until it has.
+//! Handlers call the store and the use-case crates; they hold no business rules.
 
+mod account;
 mod admin;
 mod assets;
 mod audit;
@@ -58,6 +60,10 @@ pub fn router() -> Router<AppState> {
         .route("/console/assets/{file}", get(assets::serve))
         .route("/console/login", get(login::form).post(login::submit))
         .route("/console/logout", post(login::logout))
+        .route(
+            account::PASSWORD_PAGE,
+            get(account::page).post(account::change),
+        )
         .route("/console/queue", get(queue::page))
         .route("/console/overview", get(overview::page))
         .route("/console/cases/{id}", get(cases::page))
@@ -112,12 +118,14 @@ pub const GET_PAGES: &[(&str, bool)] = &[
     ("/console/audit", false),
     ("/console/users/u-1", false),
     ("/console/conversations/c-1", false),
+    ("/console/account/password", false),
     ("/console/admin", true),
 ];
 
 /// The POST routes, for the access tests: (path, admin only).
 pub const POST_ROUTES: &[(&str, bool)] = &[
     ("/console/logout", false),
+    ("/console/account/password", false),
     ("/console/cases/case-1/take", false),
     ("/console/cases/case-1/release", false),
     ("/console/cases/case-1/note", false),

@@ -4,6 +4,9 @@
 //! CSRF: every POST form carries `_csrf`, an HMAC-SHA256 of a fixed label keyed by the session token. Only a page
 //! rendered for this session knows it (the token itself never reaches a page), so another site cannot forge a
 //! form post even if a browser ignored `SameSite`.
+//!
+//! An account marked `must_change_password` gets no [`Viewer`] anywhere but the change-password page and logout:
+//! every other page and form sends it (303) to the change-password page until the password is changed.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -17,6 +20,7 @@ use serde::de::DeserializeOwned;
 use sha2::Sha256;
 use store::security::{ConsoleAccount, ConsoleRole, ConsoleSession};
 
+use super::account::PASSWORD_PAGE;
 use super::error::ConsoleError;
 use crate::AppState;
 
@@ -102,31 +106,46 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Why there is no viewer: no or a dead session (go and sign in), or the session check failed.
+/// Why there is no viewer: no or a dead session (go and sign in), an account that must choose a new password
+/// first (go to the change-password page), or the session check failed.
 pub enum NoViewer {
     SignIn { next: String, htmx: bool },
+    MustChangePassword { htmx: bool },
     Failed(ConsoleError),
+}
+
+/// A 303 to `to`; htmx follows redirects inside the swap, so it is asked to load `to` as a whole instead.
+fn send_to(to: &str, htmx: bool, htmx_status: StatusCode) -> Response {
+    if htmx {
+        let mut res = htmx_status.into_response();
+        if let Ok(v) = HeaderValue::from_str(to) {
+            res.headers_mut().insert("hx-redirect", v);
+        }
+        res
+    } else {
+        Redirect::to(to).into_response()
+    }
 }
 
 impl IntoResponse for NoViewer {
     fn into_response(self) -> Response {
         match self {
-            NoViewer::SignIn { next, htmx } => {
-                let to = format!("/console/login?next={}", encode_query(&next));
-                if htmx {
-                    // htmx follows redirects inside the swap; ask it to load the login page as a whole.
-                    let mut res = StatusCode::UNAUTHORIZED.into_response();
-                    if let Ok(v) = HeaderValue::from_str(&to) {
-                        res.headers_mut().insert("hx-redirect", v);
-                    }
-                    res
-                } else {
-                    Redirect::to(&to).into_response()
-                }
+            NoViewer::SignIn { next, htmx } => send_to(
+                &format!("/console/login?next={}", encode_query(&next)),
+                htmx,
+                StatusCode::UNAUTHORIZED,
+            ),
+            NoViewer::MustChangePassword { htmx } => {
+                send_to(PASSWORD_PAGE, htmx, StatusCode::FORBIDDEN)
             }
             NoViewer::Failed(e) => e.into_response(),
         }
     }
+}
+
+/// The only routes an account with a forced password change may use before it has changed the password.
+fn allowed_before_password_change(path: &str) -> bool {
+    path == PASSWORD_PAGE || path == "/console/logout"
 }
 
 /// Percent-encodes everything but unreserved characters and `/`.
@@ -172,6 +191,11 @@ impl FromRequestParts<AppState> for Viewer {
         let Some((session, account)) = found else {
             return Err(sign_in);
         };
+        if account.must_change_password && !allowed_before_password_change(parts.uri.path()) {
+            return Err(NoViewer::MustChangePassword {
+                htmx: parts.headers.contains_key("hx-request"),
+            });
+        }
         Ok(Viewer {
             csrf: csrf_for(token),
             account,

@@ -279,7 +279,21 @@ pub async fn enrol_totp(
     Ok(e)
 }
 
-/// Changes the password (checked against the policy, the current one verified); ends every other session.
+/// Why a console password change was refused; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordChangeRefusal {
+    /// The current password given is not the account's.
+    WrongCurrentPassword,
+    /// The new password is the current one (a forced change needs a different one).
+    SameAsCurrent,
+    /// The new password fails the policy, with each of its reasons.
+    Policy(Vec<security::password::Rejection>),
+}
+
+/// Changes the password (the current one verified, the new one checked against the policy with the account's
+/// context); ends every session of the account but `current_session`, clears a forced change and writes
+/// `console_account.password_change` naming `actor`. Answers how many sessions ended.
+#[allow(clippy::too_many_arguments)] // the change's parts, each distinct
 pub async fn change_password(
     store: &Store,
     cfg: &SecurityConfig,
@@ -287,12 +301,13 @@ pub async fn change_password(
     current_session: Option<&str>,
     old_password: &str,
     new_password: &str,
+    actor: &str,
     now: OffsetDateTime,
-) -> Result<Result<u64, String>, ServiceError> {
+) -> Result<Result<u64, PasswordChangeRefusal>, ServiceError> {
     if hashing::verify_password(old_password, &account.password_hash, &cfg.argon2)?
         == Verification::Invalid
     {
-        return Ok(Err("the current password is wrong".into()));
+        return Ok(Err(PasswordChangeRefusal::WrongCurrentPassword));
     }
     let check = check_password(
         cfg,
@@ -303,15 +318,13 @@ pub async fn change_password(
         account.totp_secret_enc.is_some(),
     );
     if !check.accepted {
-        return Ok(Err(check
-            .reasons
-            .iter()
-            .map(|r| r.message.clone())
-            .collect::<Vec<_>>()
-            .join("; ")));
+        return Ok(Err(PasswordChangeRefusal::Policy(check.reasons)));
+    }
+    if security::password::normalize(new_password) == security::password::normalize(old_password) {
+        return Ok(Err(PasswordChangeRefusal::SameAsCurrent));
     }
     let h = hashing::hash_password(new_password, &cfg.argon2)?;
     Ok(Ok(store
-        .change_console_password(&account.id, &h, current_session, &account.id, now)
+        .change_console_password(&account.id, &h, current_session, actor, now)
         .await?))
 }

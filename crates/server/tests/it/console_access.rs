@@ -25,6 +25,9 @@ testkit::on_both_backends!(
     admin_creates_an_investigator_and_revokes_a_key,
     a_held_message_is_rejected_from_its_case_page,
     a_case_page_lists_the_sellers_contact_requests,
+    a_signed_in_user_changes_their_password,
+    a_refused_password_change_changes_nothing,
+    a_forced_password_change_comes_before_every_other_page,
 );
 
 const PASSWORD: &str = "Quiet-Orchard-Ledger-93";
@@ -84,44 +87,90 @@ impl Env {
 
     /// A signed-in session cookie for a new account with this role (through the library, not the form).
     async fn session(&self, username: &str, role: ConsoleRole) -> String {
-        let cfg = &self.state.config.security;
-        let now = OffsetDateTime::now_utc();
         accounts::create_account(
             &self.store,
-            cfg,
+            &self.state.config.security,
             username,
             username,
             None,
             role,
             PASSWORD,
             "test",
-            now,
+            OffsetDateTime::now_utc(),
         )
         .await
         .unwrap();
+        self.sign_in(username, PASSWORD).await
+    }
+
+    /// Another signed-in session cookie for an existing account (through the library, not the form).
+    async fn sign_in(&self, username: &str, password: &str) -> String {
+        self.try_sign_in(username, password).await.unwrap()
+    }
+
+    /// A session cookie, or why the sign-in (through the library, without a second factor) was refused.
+    async fn try_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<String, accounts::SignInRefusal> {
         let signed = accounts::sign_in(
             &self.store,
-            cfg,
+            &self.state.config.security,
             &accounts::SignIn {
                 username,
-                password: PASSWORD,
+                password,
                 totp_code: None,
                 device: "test",
                 ip: "127.0.0.1",
                 country: "ZZ",
                 public_computer: false,
             },
-            now,
+            OffsetDateTime::now_utc(),
         )
         .await
-        .unwrap()
-        .unwrap();
-        format!("mg_console={}", signed.token)
+        .unwrap()?;
+        Ok(format!("mg_console={}", signed.token))
+    }
+
+    /// Signs in through the login form (no second factor); answers the session cookie and where it went.
+    async fn sign_in_with_form(
+        &self,
+        username: &str,
+        password: &str,
+        next: &str,
+    ) -> (String, String) {
+        let token = login_token(&self.get("/console/login", None).await);
+        let r = self
+            .post(
+                "/console/login",
+                Some(&format!("mg_console_login={token}")),
+                &format!("_login={token}&username={username}&password={password}&next={next}"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let session = set_cookie(&r, "mg_console").split(';').next().unwrap();
+        (session.to_string(), location(&r).to_string())
+    }
+
+    /// Whether the audit log has an entry with this action.
+    async fn audited(&self, action: &str) -> bool {
+        self.store
+            .recent_audit_events(None, None, 50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.action == action)
     }
 
     /// The CSRF token of the session behind `cookie`, read from a rendered page.
     async fn csrf(&self, cookie: &str) -> String {
-        let page = self.get("/console/queue", Some(cookie)).await;
+        self.csrf_on("/console/queue", cookie).await
+    }
+
+    /// The CSRF token of the session behind `cookie`, read from the page at `path`.
+    async fn csrf_on(&self, path: &str, cookie: &str) -> String {
+        let page = self.get(path, Some(cookie)).await;
         let at = page
             .body
             .find(r#"name="_csrf" value=""#)
@@ -129,6 +178,28 @@ impl Env {
         let rest = &page.body[at + r#"name="_csrf" value=""#.len()..];
         rest[..rest.find('"').unwrap()].to_string()
     }
+}
+
+/// The `Set-Cookie` value for cookie `name`.
+fn set_cookie<'a>(r: &'a Res, name: &str) -> &'a str {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap()
+}
+
+/// The login form's own CSRF token, from the cookie the form sets.
+fn login_token(form: &Res) -> String {
+    set_cookie(form, "mg_console_login")
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string()
 }
 
 fn location(r: &Res) -> &str {
@@ -173,14 +244,7 @@ async fn without_a_session_every_route_goes_to_login(db: &testkit::TestDb) {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.headers.contains_key("hx-redirect"));
     // Nothing was written by any of these requests.
-    assert!(
-        e.store
-            .recent_audit_events(None, None, 10)
-            .await
-            .unwrap()
-            .iter()
-            .all(|a| a.action != "console.reveal_personal_data")
-    );
+    assert!(!e.audited("console.reveal_personal_data").await);
 }
 
 async fn investigators_get_403_on_admin_routes(db: &testkit::TestDb) {
@@ -299,20 +363,7 @@ async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
         form.body.contains(r#"<label for="totp">"#),
         "every input has a label"
     );
-    let login_cookie = form
-        .headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap();
-    let token = login_cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_string();
+    let token = login_token(&form);
     let cookie = format!("mg_console_login={token}");
 
     // Without the TOTP code: refused, no session.
@@ -349,13 +400,7 @@ async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(location(&r), "/console/audit");
-    let set: Vec<&str> = r
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
-    let session = set.iter().find(|c| c.starts_with("mg_console=")).unwrap();
+    let session = set_cookie(&r, "mg_console");
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Strict"), "{session}");
     assert!(session.contains("Path=/console"), "{session}");
@@ -382,15 +427,10 @@ async fn login_sets_a_strict_http_only_cookie(db: &testkit::TestDb) {
     )
     .await
     .unwrap();
-    let r = e
-        .post(
-            "/console/login",
-            Some(&format!("mg_console_login={token}")),
-            &format!("_login={token}&username=max&password={PASSWORD}&next=//evil.example/console"),
-        )
+    let (_, went) = e
+        .sign_in_with_form("max", PASSWORD, "//evil.example/console")
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(location(&r), "/console");
+    assert_eq!(went, "/console");
 }
 
 async fn reveal_needs_a_reason_and_is_audited(db: &testkit::TestDb) {
@@ -700,4 +740,271 @@ async fn a_case_page_lists_the_sellers_contact_requests(db: &testkit::TestDb) {
         "the stated justification is evidence"
     );
     assert!(page.body.contains("refused"));
+}
+
+const NEW_PASSWORD: &str = "Velvet-Harbour-Compass-58";
+const CHANGE_PAGE: &str = "/console/account/password";
+
+fn change_form(csrf: &str, current: &str, new: &str, confirm: &str) -> String {
+    format!("_csrf={csrf}&current={current}&new={new}&confirm={confirm}")
+}
+
+impl Env {
+    /// Changes the password of the session behind `cookie` from `PASSWORD` to `NEW_PASSWORD` with the form.
+    async fn change_password(&self, cookie: &str) -> Res {
+        let csrf = self.csrf_on(CHANGE_PAGE, cookie).await;
+        let r = self
+            .post(
+                CHANGE_PAGE,
+                Some(cookie),
+                &change_form(&csrf, PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        r
+    }
+}
+
+async fn a_signed_in_user_changes_their_password(db: &testkit::TestDb) {
+    let e = env(db).await;
+    let here = e.session("ivy", ConsoleRole::Investigator).await;
+    let elsewhere = e.sign_in("ivy", PASSWORD).await;
+    let max = e.session("max", ConsoleRole::Investigator).await;
+
+    // Every page links to the change page, which asks for the current password and the new one twice.
+    let queue = e.get("/console/queue", Some(&here)).await;
+    assert!(queue.body.contains(&format!(r#"href="{CHANGE_PAGE}""#)));
+    let page = e.get(CHANGE_PAGE, Some(&here)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for label in [
+        r#"<label for="current-password">"#,
+        r#"<label for="new-password">"#,
+        r#"<label for="confirm-password">"#,
+    ] {
+        assert!(page.body.contains(label), "{label}");
+    }
+    assert!(
+        !page.body.contains("You must choose a new password"),
+        "no forced change here"
+    );
+
+    let r = e.change_password(&here).await;
+    assert_eq!(location(&r), format!("{CHANGE_PAGE}?done=changed&ended=1"));
+    let done = e.get(location(&r), Some(&here)).await;
+    assert!(done.body.contains("Your password was changed."));
+    assert!(done.body.contains("1 other session was signed out."));
+
+    // This session goes on; the account's other session ended; another account's did not.
+    assert_eq!(
+        e.get("/console/queue", Some(&here)).await.status,
+        StatusCode::OK
+    );
+    assert!(
+        location(&e.get("/console/queue", Some(&elsewhere)).await).starts_with("/console/login")
+    );
+    assert_eq!(
+        e.get("/console/queue", Some(&max)).await.status,
+        StatusCode::OK
+    );
+    // The new password signs in, the old one no longer does.
+    assert_eq!(
+        e.try_sign_in("ivy", PASSWORD).await.unwrap_err(),
+        accounts::SignInRefusal::BadCredentials
+    );
+    assert!(e.try_sign_in("ivy", NEW_PASSWORD).await.is_ok());
+    let audit = e.store.recent_audit_events(None, None, 20).await.unwrap();
+    let change = audit
+        .iter()
+        .find(|a| a.action == "console_account.password_change")
+        .unwrap();
+    assert_eq!(change.actor, "investigator:ivy");
+    assert!(e.store.verify_audit_chain().await.unwrap().is_intact());
+}
+
+async fn a_refused_password_change_changes_nothing(db: &testkit::TestDb) {
+    let e = env(db).await;
+    let here = e.session("ivy", ConsoleRole::Investigator).await;
+    let elsewhere = e.sign_in("ivy", PASSWORD).await;
+    let max = e.session("max", ConsoleRole::Investigator).await;
+    let csrf = e.csrf_on(CHANGE_PAGE, &here).await;
+    let max_csrf = e.csrf(&max).await;
+    let before = e
+        .store
+        .console_account_by_username("ivy")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // (form, status, what the page says)
+    let cases = [
+        (
+            change_form(
+                &csrf,
+                "Not-The-Password-At-All-1",
+                NEW_PASSWORD,
+                NEW_PASSWORD,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The current password is wrong.",
+        ),
+        (
+            change_form(&csrf, PASSWORD, NEW_PASSWORD, "Velvet-Harbour-Compass-59"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "do not match",
+        ),
+        (
+            change_form(&csrf, PASSWORD, "Short-pass-1", "Short-pass-1"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The password has 12 characters; at least 15 are needed",
+        ),
+        (
+            change_form(&csrf, PASSWORD, "password123", "password123"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "list of common and breached passwords",
+        ),
+        (
+            change_form(
+                &csrf,
+                PASSWORD,
+                "Velvet-ivy-Harbour-Compass",
+                "Velvet-ivy-Harbour-Compass",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The password contains your",
+        ),
+        (
+            change_form(&csrf, PASSWORD, PASSWORD, PASSWORD),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the same as the current one",
+        ),
+        // Without this session's CSRF token (none, a wrong one, another session's): refused before anything.
+        (
+            format!("current={PASSWORD}&new={NEW_PASSWORD}&confirm={NEW_PASSWORD}"),
+            StatusCode::FORBIDDEN,
+            "security token",
+        ),
+        (
+            change_form("00ff", PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            StatusCode::FORBIDDEN,
+            "security token",
+        ),
+        (
+            change_form(&max_csrf, PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            StatusCode::FORBIDDEN,
+            "security token",
+        ),
+    ];
+    for (form, status, says) in &cases {
+        let r = e.post(CHANGE_PAGE, Some(&here), form).await;
+        assert_eq!(r.status, *status, "{form}: {}", r.body);
+        assert!(r.body.contains(says), "{form}: {}", r.body);
+    }
+    let after = e
+        .store
+        .console_account_by_username("ivy")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.password_hash, before.password_hash);
+    assert_eq!(after.password_changed_at, before.password_changed_at);
+    for cookie in [&here, &elsewhere] {
+        assert_eq!(
+            e.get("/console/queue", Some(cookie)).await.status,
+            StatusCode::OK
+        );
+    }
+    assert!(!e.audited("console_account.password_change").await);
+}
+
+async fn a_forced_password_change_comes_before_every_other_page(db: &testkit::TestDb) {
+    let e = env(db).await;
+    server::demo::seed(&e.state).await.unwrap();
+    let before = e.session("ivy", ConsoleRole::Investigator).await;
+    let ivy = e
+        .store
+        .console_account_by_username("ivy")
+        .await
+        .unwrap()
+        .unwrap();
+    let ended = e
+        .store
+        .force_console_password_change(
+            &ivy.id,
+            "password seen in a paste",
+            "admin:ada",
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    assert!(location(&e.get("/console/queue", Some(&before)).await).starts_with("/console/login"));
+
+    // Signing in works, but every page and form leads to the change page.
+    let (cookie, went) = e.sign_in_with_form("ivy", PASSWORD, "/console/queue").await;
+    assert_eq!(went, "/console/queue");
+    for (path, _) in GET_PAGES {
+        let r = e.get(path, Some(&cookie)).await;
+        if *path == CHANGE_PAGE {
+            assert_eq!(r.status, StatusCode::OK);
+            continue;
+        }
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "GET {path}");
+        assert_eq!(location(&r), CHANGE_PAGE, "GET {path}");
+    }
+    let page = e.get(CHANGE_PAGE, Some(&cookie)).await;
+    assert!(page.body.contains("You must choose a new password"));
+    assert!(
+        !page.body.contains(r#"href="/console/queue""#),
+        "no navigation to pages that would send back here"
+    );
+    let csrf = e.csrf_on(CHANGE_PAGE, &cookie).await;
+    let case = e
+        .state
+        .casework
+        .queue(&casework::CaseFilter::default())
+        .await
+        .unwrap()
+        .remove(0);
+    let r = e
+        .post(
+            &format!("/console/cases/{}/take", case.id),
+            Some(&cookie),
+            &format!("_csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), CHANGE_PAGE);
+    assert_eq!(
+        e.state.casework.case(&case.id).await.unwrap().assignee,
+        case.assignee,
+        "the case was not taken"
+    );
+    // htmx requests are told to load the change page as a whole.
+    let r = e
+        .send(
+            Request::get("/console/queue")
+                .header(header::COOKIE, &cookie)
+                .header("hx-request", "true")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.headers.get("hx-redirect").unwrap(), CHANGE_PAGE);
+
+    // After the change the console works as usual.
+    let r = e.change_password(&cookie).await;
+    let page = e.get(location(&r), Some(&cookie)).await;
+    assert!(!page.body.contains("You must choose a new password"));
+    assert!(page.body.contains(r#"href="/console/queue""#));
+    let queue = e.get("/console/queue", Some(&cookie)).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        !e.store
+            .console_account(&ivy.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
 }

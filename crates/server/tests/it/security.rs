@@ -381,6 +381,7 @@ async fn console_sessions_can_be_listed_and_revoked_and_a_password_change_ends_t
         Some(&a.session.id),
         pw,
         "harbour violet tundra 77",
+        &acct.id,
         later,
     )
     .await
