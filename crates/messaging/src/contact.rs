@@ -21,7 +21,7 @@ use secrecy::SecretString;
 use security::DataKey;
 use store::contact::{
     Approval, ContactGrantRecord, ContactRequestRecord, ContactViolationRecord,
-    RelayInteractionRecord,
+    RelayInteractionRecord, RequestInserted,
 };
 use store::{StoreError, format_time};
 use time::{Duration, OffsetDateTime};
@@ -37,6 +37,10 @@ pub enum ContactError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    #[error(
+        "the Idempotency-Key `{0}` was already used by this seller for a different contact request; use a new key for a new request"
+    )]
+    IdempotencyKeyReused(String),
     #[error("{0}")]
     NotConfigured(&'static str),
     #[error(
@@ -83,13 +87,21 @@ pub struct NewRequest {
     pub purpose: String,
     pub justification: String,
     pub channel: String,
+    /// Repeating it (same seller) answers the first request and stores nothing.
+    pub idempotency_key: Option<String>,
 }
 
 /// A request as stored, with the policy's verdict.
 #[derive(Debug, Clone)]
 pub struct RequestOutcome {
+    /// As stored (on a replay, as it is now: the buyer may have decided since).
     pub request: ContactRequestRecord,
-    pub assessment: Assessment,
+    /// The status the request was created with, `refused` or `pending`: the first answer, on a replay too.
+    pub created_status: &'static str,
+    /// `None` on a replay: nothing was judged again.
+    pub assessment: Option<Assessment>,
+    /// True when this answers an earlier request with the same Idempotency-Key (nothing was stored).
+    pub replayed: bool,
 }
 
 /// The buyer's decision.
@@ -228,6 +240,17 @@ impl Contacts {
                 )));
             }
         }
+        if let Some(key) = &req.idempotency_key {
+            crate::check_idempotency_key(key).map_err(ContactError::Invalid)?;
+            if let Some(first) = self
+                .m
+                .store
+                .contact_request_by_idempotency_key(&req.seller_id, key)
+                .await?
+            {
+                return replay(first, req, purpose, channel, justification, key);
+            }
+        }
         self.expire_due(now).await?;
         let store = &self.m.store;
         let seller = store
@@ -313,6 +336,7 @@ impl Contacts {
             created_at: now,
             decided_at: None,
             updated_at: now,
+            idempotency_key: req.idempotency_key.clone(),
         };
         // An unusual rate puts the seller in front of an investigator: one review case per seller, joined by
         // each further flagged request while it is open.
@@ -328,16 +352,24 @@ impl Contacts {
                     now,
                 )
             });
-        {
+        let inserted = {
             let _gate = self.gate().await;
             store
                 .insert_contact_request(&record, review_case.as_ref())
-                .await?;
+                .await?
+        };
+        match inserted {
+            RequestInserted::New => Ok(RequestOutcome {
+                created_status: created_status(&record),
+                request: record,
+                assessment: Some(assessment),
+                replayed: false,
+            }),
+            RequestInserted::Duplicate(first) => {
+                let key = req.idempotency_key.as_deref().unwrap_or_default();
+                replay(*first, req, purpose, channel, justification, key)
+            }
         }
-        Ok(RequestOutcome {
-            request: record,
-            assessment,
-        })
     }
 
     /// A request, its grant if any (expired grants are ended first), and the pressure recorded against it.
@@ -636,6 +668,41 @@ impl Contacts {
             .finish_relay_interaction(provider_ref, duration_secs, now)
             .await?)
     }
+}
+
+/// A request is created `refused` or `pending`; every later status (approved, declined, ...) was pending first.
+fn created_status(r: &ContactRequestRecord) -> &'static str {
+    if r.status == "refused" {
+        "refused"
+    } else {
+        "pending"
+    }
+}
+
+/// The first answer to an Idempotency-Key, if the request is the same one: the same order, purpose, justification
+/// and channel (the seller is the key's scope). The buyer the marketplace may name is a check against the order,
+/// not stored, so it is not compared.
+fn replay(
+    first: ContactRequestRecord,
+    req: &NewRequest,
+    purpose: Purpose,
+    channel: Channel,
+    justification: &str,
+    key: &str,
+) -> Result<RequestOutcome> {
+    if first.order_id != req.order_id
+        || first.purpose != purpose.as_str()
+        || first.channel != channel.as_str()
+        || first.justification != justification
+    {
+        return Err(ContactError::IdempotencyKeyReused(key.to_string()));
+    }
+    Ok(RequestOutcome {
+        created_status: created_status(&first),
+        request: first,
+        assessment: None,
+        replayed: true,
+    })
 }
 
 fn key_context(grant_id: &str) -> String {

@@ -390,12 +390,8 @@ impl Messaging {
                 limit: policy.limits.max_message_chars,
             });
         }
-        if let Some(key) = &req.idempotency_key
-            && (key.is_empty() || key.len() > 200)
-        {
-            return Err(MessagingError::Invalid(
-                "the Idempotency-Key header must have 1 to 200 characters".into(),
-            ));
+        if let Some(key) = &req.idempotency_key {
+            check_idempotency_key(key).map_err(MessagingError::Invalid)?;
         }
         let (conversation, sender, sent) = self
             .store
@@ -746,6 +742,14 @@ fn role_str(role: Role) -> &'static str {
         Role::Buyer => "buyer",
         Role::Seller => "seller",
     }
+}
+
+/// An `Idempotency-Key` has 1 to 200 characters (the HTTP layer has already checked it is visible ASCII).
+pub(crate) fn check_idempotency_key(key: &str) -> std::result::Result<(), String> {
+    if key.is_empty() || key.len() > 200 {
+        return Err("the Idempotency-Key header must have 1 to 200 characters".into());
+    }
+    Ok(())
 }
 
 /// The first answer to an Idempotency-Key, if the request is the same one.

@@ -8,6 +8,7 @@ use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
+use crate::messaging::is_unique_violation;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
@@ -34,6 +35,16 @@ pub struct ContactRequestRecord {
     pub created_at: OffsetDateTime,
     pub decided_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
+    /// The `Idempotency-Key` the request was made with (unique per seller).
+    pub idempotency_key: Option<String>,
+}
+
+/// The outcome of [`Store::insert_contact_request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestInserted {
+    New,
+    /// The seller already used this Idempotency-Key: nothing was written; this is the first request.
+    Duplicate(Box<ContactRequestRecord>),
 }
 
 /// A grant: a relay number between one buyer and one seller, until it expires or is revoked.
@@ -114,7 +125,7 @@ pub enum Approval {
     PoolExhausted,
 }
 
-const REQUEST_COLUMNS: &str = "id, order_id, seller_id, buyer_id, purpose, justification, channel, status, reasons, review_flags, policy_version, grant_id, created_at, decided_at, updated_at";
+const REQUEST_COLUMNS: &str = "id, order_id, seller_id, buyer_id, purpose, justification, channel, status, reasons, review_flags, policy_version, grant_id, created_at, decided_at, updated_at, idempotency_key";
 const GRANT_COLUMNS: &str = "id, request_id, order_id, buyer_id, seller_id, channel, relay_number, status, wrapped_key, buyer_phone_enc, seller_phone_enc, expires_at, extensions, created_at, ended_at, end_reason";
 const INTERACTION_COLUMNS: &str = "id, grant_id, relay_number, kind, direction, outcome, refusal_code, provider_ref, duration_secs, created_at, ended_at";
 
@@ -179,15 +190,16 @@ impl Store {
 
     /// Stores a new request (refused or pending) with its audit entries: `contact_request.refuse` or
     /// `contact_request.create`, and `contact_request.flag` when it carries review flags, in which case the
-    /// seller's review case (`review_case`) is opened, or joined when it is already open.
+    /// seller's review case (`review_case`) is opened, or joined when it is already open. A repeated
+    /// Idempotency-Key of the same seller writes nothing and answers the first request.
     pub async fn insert_contact_request(
         &self,
         r: &ContactRequestRecord,
         review_case: Option<&crate::cases::NewCase>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<RequestInserted, StoreError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query(&format!(
-            "INSERT INTO contact_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO contact_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         ))
         .bind(&r.id)
         .bind(&r.order_id)
@@ -204,8 +216,24 @@ impl Store {
         .bind(format_time(r.created_at))
         .bind(r.decided_at.map(format_time))
         .bind(format_time(r.updated_at))
+        .bind(&r.idempotency_key)
         .execute(&mut *tx)
-        .await?;
+        .await;
+        if let Err(e) = inserted {
+            // Another request with the same key got in first (the caller looked before judging).
+            if is_unique_violation(&e)
+                && let Some(key) = &r.idempotency_key
+            {
+                drop(tx);
+                if let Some(first) = self
+                    .contact_request_by_idempotency_key(&r.seller_id, key)
+                    .await?
+                {
+                    return Ok(RequestInserted::Duplicate(Box::new(first)));
+                }
+            }
+            return Err(e.into());
+        }
         let reasons: serde_json::Value =
             serde_json::from_str(&r.reasons).unwrap_or(serde_json::Value::Null);
         let action = if r.status == "refused" {
@@ -254,7 +282,23 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(RequestInserted::New)
+    }
+
+    /// The request `seller_id` made with this Idempotency-Key, if any.
+    pub async fn contact_request_by_idempotency_key(
+        &self,
+        seller_id: &str,
+        key: &str,
+    ) -> Result<Option<ContactRequestRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM contact_requests WHERE seller_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(seller_id)
+        .bind(key)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(row_to_request).transpose()
     }
 
     pub async fn contact_request(
@@ -826,6 +870,7 @@ fn row_to_request(r: &sqlx::any::AnyRow) -> Result<ContactRequestRecord, StoreEr
         created_at: time_col(r, "created_at")?,
         decided_at: opt_time_col(r, "decided_at")?,
         updated_at: time_col(r, "updated_at")?,
+        idempotency_key: r.try_get("idempotency_key")?,
     })
 }
 

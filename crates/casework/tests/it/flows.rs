@@ -94,6 +94,7 @@ async fn reports_about_one_subject_join_one_case_which_gathers_its_evidence(db: 
                 purpose: "delivery_scheduling".into(),
                 justification: "for better communication".into(),
                 channel: "voice".into(),
+                idempotency_key: None,
             },
             later,
         )

@@ -4,7 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use messaging::contact::{ContactError, Decided, Decision, NewRequest};
 use serde::{Deserialize, Serialize};
 use store::Scope;
@@ -37,6 +38,9 @@ impl From<ContactError> for ApiError {
             ContactError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, message),
             ContactError::Invalid(m) => ApiError::new(ErrorCode::InvalidRequest, m),
             ContactError::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
+            ContactError::IdempotencyKeyReused(_) => {
+                ApiError::new(ErrorCode::IdempotencyKeyReused, message)
+            }
             ContactError::NotConfigured(m) => ApiError::new(ErrorCode::NotConfigured, m),
             ContactError::PoolExhausted => ApiError::new(ErrorCode::RelayPoolExhausted, message),
             ContactError::Extend(_) => ApiError::new(ErrorCode::ExtensionRefused, message),
@@ -140,11 +144,13 @@ pub struct ContactRequestCreated {
 
 /// A seller asks to phone the buyer of an order. The contact policy checks the request's legitimacy first: a
 /// refusal (`status: refused`) lists every reason with a stable code; otherwise the request waits for the buyer
-/// (`status: pending`). Needs the `contact` scope.
+/// (`status: pending`). An `Idempotency-Key` header makes a retry answer the first response (the status the
+/// request was created with) and store nothing. Needs the `contact` scope.
 #[utoipa::path(
     post,
     path = "/v1/contact-requests",
     tag = "contact",
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat it to retry safely")),
     request_body = ContactRequestIn,
     security(("api_key" = ["contact"])),
     responses(
@@ -153,16 +159,19 @@ pub struct ContactRequestCreated {
         (status = 401, description = "`missing_api_key`, `unknown_api_key`, `revoked_api_key`", body = ErrorBody),
         (status = 403, description = "`missing_scope`", body = ErrorBody),
         (status = 404, description = "`not_found`: the seller is not registered", body = ErrorBody),
-        (status = 422, description = "`invalid_request`: an unknown purpose or channel, an empty justification", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_reused`: the seller used the key for a different request", body = ErrorBody),
+        (status = 422, description = "`invalid_request`: an unknown purpose or channel, an empty justification, an Idempotency-Key longer than 200 characters", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     )
 )]
 pub async fn create_request(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<ContactRequestIn>,
-) -> Result<(StatusCode, Json<ContactRequestCreated>), ApiError> {
+) -> Result<Response, ApiError> {
     caller.require(Scope::Contact)?;
+    let idempotency_key = super::conversations::idempotency_key(&headers)?;
     let out = state
         .contacts
         .request(
@@ -173,21 +182,20 @@ pub async fn create_request(
                 purpose: req.purpose,
                 justification: req.justification,
                 channel: req.channel,
+                idempotency_key,
             },
             state.now(),
         )
         .await?;
     let r = out.request;
-    Ok((
-        StatusCode::CREATED,
-        Json(ContactRequestCreated {
-            reasons: reasons(&r.reasons),
-            review_flags: reasons(&r.review_flags),
-            id: r.id,
-            status: r.status,
-            policy_version: r.policy_version,
-        }),
-    ))
+    let body = ContactRequestCreated {
+        reasons: reasons(&r.reasons),
+        review_flags: reasons(&r.review_flags),
+        id: r.id,
+        status: out.created_status.to_string(),
+        policy_version: r.policy_version,
+    };
+    Ok(super::conversations::created(body, out.replayed))
 }
 
 /// A grant as the parties see it: the relay number, never a real number.

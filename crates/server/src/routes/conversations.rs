@@ -302,13 +302,7 @@ pub async fn send_message(
         replayed,
         enforcement: out.step.map(StepOut::from),
     };
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if replayed {
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    }
-    Ok(response)
+    Ok(created(body, replayed))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -538,6 +532,17 @@ fn party(p: messaging::PartyInfo) -> PartyOut {
         alias: p.alias,
         status: p.status,
     }
+}
+
+/// 201 with `body`; the answer to a repeated `Idempotency-Key` is the same, with `Idempotent-Replayed: true`.
+pub fn created(body: impl Serialize, replayed: bool) -> Response {
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
 }
 
 /// The `Idempotency-Key` header, if given.

@@ -725,6 +725,7 @@ async fn a_case_page_lists_the_sellers_contact_requests(db: &testkit::TestDb) {
                 purpose: "delivery_scheduling".into(),
                 justification: "for better communication".into(),
                 channel: "voice".into(),
+                idempotency_key: None,
             },
             OffsetDateTime::now_utc(),
         )

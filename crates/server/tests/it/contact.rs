@@ -93,10 +93,24 @@ impl Env {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
+        self.call_keyed(method, path, body, None).await
+    }
+
+    /// `call`, with an `Idempotency-Key` header when `idempotency_key` is given.
+    async fn call_keyed(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        idempotency_key: Option<&str>,
+    ) -> Reply {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
             .header("authorization", format!("Bearer {}", self.key));
+        if let Some(k) = idempotency_key {
+            req = req.header("idempotency-key", k);
+        }
         if body.is_some() {
             req = req.header("content-type", "application/json");
         }
@@ -210,12 +224,7 @@ impl Env {
 
     /// A request on `o1` by `s1` with the good justification, answered pending.
     async fn pending(&self) -> String {
-        let r = self
-            .request(
-                json!({"order_id": "o1", "seller_id": "s1", "purpose": "delivery_scheduling",
-                            "justification": GOOD, "channel": "voice"}),
-            )
-            .await;
+        let r = self.request(good_request()).await;
         assert_eq!(r["status"], "pending", "{r}");
         r["id"].as_str().unwrap().to_string()
     }
@@ -341,6 +350,12 @@ async fn send(router: &axum::Router, req: Request<Body>) -> (Reply, String) {
     )
 }
 
+/// The body of a request on `o1` by `s1` with the good justification (pending on a fresh `Env`).
+fn good_request() -> Value {
+    json!({"order_id": "o1", "seller_id": "s1", "purpose": "delivery_scheduling",
+           "justification": GOOD, "channel": "voice"})
+}
+
 fn codes(r: &Value) -> Vec<String> {
     r["reasons"]
         .as_array()
@@ -360,7 +375,108 @@ testkit::on_both_backends!(
     forged_webhooks_are_refused,
     pressure_is_recorded_against_the_request,
     the_periodic_task_expires_grants_unread,
+    an_idempotency_key_answers_the_first_request,
+    without_a_key_a_repeated_request_is_refused_as_already_open,
 );
+
+async fn an_idempotency_key_answers_the_first_request(db: &testkit::TestDb) {
+    let env = Env::new(db).await;
+    env.user("s2", "seller", Some("+14155550202")).await;
+    let ask = |body: Value, key: &'static str| {
+        let env = &env;
+        async move {
+            env.call_keyed("POST", "/v1/contact-requests", Some(body), Some(key))
+                .await
+        }
+    };
+    let requests = || {
+        env.count(
+            "SELECT COUNT(*) FROM contact_requests WHERE order_id = $1",
+            "o1",
+        )
+    };
+
+    // The same request twice with one key: one request stored and audited, the same answer twice.
+    let first = ask(good_request(), "k-1").await;
+    assert_eq!(first.status, 201, "{}", first.json);
+    assert_eq!(first.json["status"], "pending");
+    assert!(first.headers.get("idempotent-replayed").is_none());
+    let again = ask(good_request(), "k-1").await;
+    assert_eq!(again.status, 201, "{}", again.json);
+    assert_eq!(again.json, first.json);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(requests().await, 1);
+    let creates = env.audit_actions().await;
+    assert_eq!(
+        creates
+            .iter()
+            .filter(|a| *a == "contact_request.create")
+            .count(),
+        1
+    );
+
+    // The first answer, even after the buyer decided: the request was created pending.
+    let id = first.json["id"].as_str().unwrap();
+    env.approve(id).await;
+    let later = ask(good_request(), "k-1").await;
+    assert_eq!((later.status.as_u16(), &later.json), (201, &first.json));
+
+    // The same key with a different body is refused, and nothing is stored.
+    for (field, value) in [
+        ("order_id", "o2"),
+        ("purpose", "installation_or_assembly"),
+        (
+            "justification",
+            "The courier needs to agree a delivery slot and the stairwell width with you",
+        ),
+        ("channel", "sms"),
+    ] {
+        let mut body = good_request();
+        body[field] = json!(value);
+        let r = ask(body, "k-1").await;
+        assert_eq!(
+            (r.status.as_u16(), r.code()),
+            (409, "idempotency_key_reused"),
+            "{field}: {}",
+            r.json
+        );
+    }
+    assert_eq!(requests().await, 1);
+
+    // Keys are the seller's own: another seller's request with the same key is a new one (refused here: not
+    // its order), and its retry answers that refusal.
+    let mut other = good_request();
+    other["seller_id"] = json!("s2");
+    let refused = ask(other.clone(), "k-1").await;
+    assert_eq!(refused.status, 201, "{}", refused.json);
+    assert_eq!(refused.json["status"], "refused");
+    assert_ne!(refused.json["id"], first.json["id"]);
+    let again = ask(other, "k-1").await;
+    assert_eq!(again.json, refused.json);
+    assert_eq!(requests().await, 2);
+
+    // An empty key is a bad request, not a key.
+    let r = ask(good_request(), "").await;
+    assert_eq!((r.status.as_u16(), r.code()), (422, "invalid_request"));
+}
+
+async fn without_a_key_a_repeated_request_is_refused_as_already_open(db: &testkit::TestDb) {
+    let env = Env::new(db).await;
+    let first = env.request(good_request()).await;
+    assert_eq!(first["status"], "pending", "{first}");
+    let second = env.request(good_request()).await;
+    assert_eq!(second["status"], "refused", "{second}");
+    assert_eq!(codes(&second), ["request_already_open"]);
+    assert_ne!(second["id"], first["id"]);
+    assert_eq!(
+        env.count(
+            "SELECT COUNT(*) FROM contact_requests WHERE order_id = $1",
+            "o1"
+        )
+        .await,
+        2
+    );
+}
 
 async fn the_periodic_task_expires_grants_unread(db: &testkit::TestDb) {
     let env = Env::new(db).await;
