@@ -508,18 +508,6 @@ impl Casework {
             }
             _ => {}
         }
-        let reporters: Vec<String> = {
-            let mut ids: Vec<String> = self
-                .store
-                .case_reports(case_id)
-                .await?
-                .into_iter()
-                .map(|rep| rep.reporter_id)
-                .collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        };
         let policy = &self.policy;
         let notify = &self.notify;
         let outcome = r.outcome;
@@ -540,7 +528,7 @@ impl Casework {
                     .unwrap_or_else(|| "An investigator reversed the restrictions on your account.".into());
                 notifications.push(notice(notify, user, "case_outcome", "A decision about your account", &what));
             }
-            for reporter in &reporters {
+            for reporter in &f.reporters {
                 let detail = if outcome == Outcome::Dismiss {
                     "We reviewed your report and found no breach of our policies this time. Thank you for telling us."
                 } else {

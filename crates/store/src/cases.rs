@@ -139,6 +139,9 @@ pub struct CaseFacts {
     pub case: CaseRecord,
     /// The unreversed steps on the case's user.
     pub active_steps: Vec<StepRecord>,
+    /// The distinct users who reported into the case, sorted; read in the same transaction, so a report that joins
+    /// the case is either here (and its reporter is told the outcome) or comes after the change.
+    pub reporters: Vec<String>,
 }
 
 /// Which cases to list.
@@ -605,9 +608,19 @@ impl Store {
             }
             None => Vec::new(),
         };
+        let reporters: Vec<String> = sqlx::query(
+            "SELECT DISTINCT reporter_id FROM reports WHERE case_id = $1 ORDER BY reporter_id",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("reporter_id"))
+        .collect::<Result<_, _>>()?;
         let facts = CaseFacts {
             case: case.clone(),
             active_steps,
+            reporters,
         };
         let change = match decide(&facts) {
             Ok(c) => c,
