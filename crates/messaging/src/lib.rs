@@ -201,9 +201,8 @@ impl Messaging {
             .contact_policy()
             .map(|p| p.version.clone())
             .unwrap_or_default();
-        let (_, changed) = self
-            .store
-            .activate_policy_version(
+        let changed = self
+            .record_activation(
                 "contact",
                 &policy.version,
                 &policy.source,
@@ -211,21 +210,36 @@ impl Messaging {
                 actor,
                 now,
             )
-            .await
-            .map_err(|e| match e {
-                StoreError::Invalid(m) => MessagingError::Conflict(m),
-                other => other.into(),
-            })?;
+            .await?;
         let version = policy.version.clone();
-        match self.contact_policy.write() {
-            Ok(mut p) => *p = Some(Arc::new(policy)),
-            Err(poisoned) => *poisoned.into_inner() = Some(Arc::new(policy)),
-        }
+        self.use_contact_policy(policy);
         Ok(Activation {
             previous_version,
             version,
             changed,
         })
+    }
+
+    /// Writes the audited activation of a policy document of `kind`; answers whether the version changed. A
+    /// version string reused for different content is a conflict.
+    async fn record_activation(
+        &self,
+        kind: &str,
+        version: &str,
+        source: &str,
+        sha256: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let (_, changed) = self
+            .store
+            .activate_policy_version(kind, version, source, sha256, actor, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(m) => MessagingError::Conflict(m),
+                other => other.into(),
+            })?;
+        Ok(changed)
     }
 
     /// Records `policy` as the active communication policy (audited) and puts it in force for the next message.
@@ -237,9 +251,8 @@ impl Messaging {
         now: OffsetDateTime,
     ) -> Result<Activation> {
         let previous_version = self.policy().version.clone();
-        let (_, changed) = self
-            .store
-            .activate_policy_version(
+        let changed = self
+            .record_activation(
                 KIND,
                 &policy.version,
                 &policy.source,
@@ -247,11 +260,7 @@ impl Messaging {
                 actor,
                 now,
             )
-            .await
-            .map_err(|e| match e {
-                StoreError::Invalid(m) => MessagingError::Conflict(m),
-                other => other.into(),
-            })?;
+            .await?;
         let version = policy.version.clone();
         match self.policy.write() {
             Ok(mut p) => *p = Arc::new(policy),
