@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
-    let screener = screen::Screener::new(config.screening.clone())?;
+    let screener = server::screening::build_screener(&config.screening)?;
     let content = std::fs::read_to_string(&args.file)
         .with_context(|| format!("could not read {}", args.file.display()))?;
     let mut inputs: Vec<(String, Option<String>)> = Vec::new();

@@ -48,29 +48,63 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
-pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
-    let screener = Screener::new(config.screening.clone())?;
-    let content = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("could not read {}", args.file.display()))?;
-    let mut counts: BTreeMap<Category, Counts> = Category::ALL
-        .iter()
-        .map(|c| (*c, Counts::default()))
-        .collect();
-    let (mut clean, mut clean_flagged, mut lines) = (0usize, 0usize, 0usize);
+/// The figures of one screener on one labelled file.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    counts: BTreeMap<Category, Counts>,
+    pub lines: usize,
+    pub clean: usize,
+    pub clean_flagged: usize,
+    /// Lines with at least one label, and of those, lines with at least one finding.
+    pub violating: usize,
+    pub violating_found: usize,
+}
+
+impl Summary {
+    pub fn precision(&self, c: Category) -> f64 {
+        self.counts.get(&c).map_or(1.0, Counts::precision)
+    }
+    pub fn recall(&self, c: Category) -> f64 {
+        self.counts.get(&c).map_or(1.0, Counts::recall)
+    }
+    pub fn clean_share(&self) -> f64 {
+        if self.clean == 0 {
+            0.0
+        } else {
+            ratio(self.clean_flagged, self.clean)
+        }
+    }
+    pub fn any_finding_recall(&self) -> f64 {
+        ratio(self.violating_found, self.violating)
+    }
+}
+
+/// Screens every line of a labelled file; `show_errors` misclassified lines are printed as they come.
+pub fn evaluate(screener: &Screener, content: &str, show_errors: usize) -> anyhow::Result<Summary> {
+    let mut s = Summary {
+        counts: Category::ALL
+            .iter()
+            .map(|c| (*c, Counts::default()))
+            .collect(),
+        ..Summary::default()
+    };
     let mut errors_shown = 0usize;
     for (n, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        lines += 1;
+        s.lines += 1;
         let (id, expected, found) =
-            eval_line(&screener, line).with_context(|| format!("line {}", n + 1))?;
+            eval_line(screener, line).with_context(|| format!("line {}", n + 1))?;
         if expected.is_empty() {
-            clean += 1;
-            clean_flagged += usize::from(!found.is_empty());
+            s.clean += 1;
+            s.clean_flagged += usize::from(!found.is_empty());
+        } else {
+            s.violating += 1;
+            s.violating_found += usize::from(!found.is_empty());
         }
         for c in Category::ALL {
-            let e = counts.entry(c).or_default();
+            let e = s.counts.entry(c).or_default();
             match (expected.contains(&c), found.contains(&c)) {
                 (true, true) => e.tp += 1,
                 (false, true) => e.fp += 1,
@@ -78,7 +112,7 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
                 (false, false) => {}
             }
         }
-        if expected != found && errors_shown < args.show_errors {
+        if expected != found && errors_shown < show_errors {
             errors_shown += 1;
             let names =
                 |s: &BTreeSet<Category>| s.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
@@ -89,12 +123,20 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    Ok(s)
+}
+
+pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
+    let screener = server::screening::build_screener(&config.screening)?;
+    let content = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("could not read {}", args.file.display()))?;
+    let summary = evaluate(&screener, &content, args.show_errors)?;
     println!(
         "{:<22} {:>5} {:>5} {:>5} {:>9} {:>7}",
         "category", "tp", "fp", "fn", "precision", "recall"
     );
     let mut failed = Vec::new();
-    for (c, k) in &counts {
+    for (c, k) in &summary.counts {
         println!(
             "{:<22} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}",
             c.as_str(),
@@ -115,12 +157,25 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    let share = ratio(clean_flagged, clean);
-    let share = if clean == 0 { 0.0 } else { share };
+    let share = summary.clean_share();
     println!(
-        "clean lines flagged: {clean_flagged} of {clean} ({:.2}%); {lines} lines in all",
-        share * 100.0
+        "clean lines flagged: {} of {} ({:.2}%); {} lines in all",
+        summary.clean_flagged,
+        summary.clean,
+        share * 100.0,
+        summary.lines
     );
+    println!(
+        "violating lines with any finding: {} of {} ({:.3})",
+        summary.violating_found,
+        summary.violating,
+        summary.any_finding_recall()
+    );
+    if let Some(model) = screener.model() {
+        println!("intent model: {}", model.version());
+    } else {
+        println!("intent model: none (rules only)");
+    }
     if let Some(max) = args.max_clean_flagged.filter(|m| share > *m) {
         failed.push(format!("clean lines flagged {share:.4} > {max}"));
     }

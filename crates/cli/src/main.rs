@@ -3,6 +3,7 @@
 mod bench;
 mod bench_messaging;
 mod eval;
+mod model;
 mod policy;
 mod scan;
 
@@ -67,6 +68,11 @@ enum Command {
     Policy {
         #[command(subcommand)]
         command: policy::Command,
+    },
+    /// The screening engine's learned intent model: `model train`, `model compare NEW`, `model show [FILE]`.
+    Model {
+        #[command(subcommand)]
+        command: model::Command,
     },
     /// Measure message sends over HTTP (screen, decide, store) against a real server: sends/s, p50/p99 latency.
     BenchMessaging(bench_messaging::Args),
@@ -214,6 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(&config, &args),
         Command::Bench(args) => bench::run(&config, &args),
         Command::Policy { command } => policy::run(&config, &command),
+        Command::Model { command } => model::run(&config, &command),
         Command::BenchMessaging(args) => bench_messaging::run(config, &args),
     }
 }

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
-    let screener = screen::Screener::new(config.screening.clone())?;
+    let screener = server::screening::build_screener(&config.screening)?;
     if let Some(text) = &args.text {
         let message = message_from_parts(text, args.region.as_deref(), args.sender.as_deref())
             .map_err(anyhow::Error::msg)?;

@@ -13,6 +13,27 @@ pub struct Config {
     /// `payment.off_platform`).
     pub extra_phrases: std::collections::BTreeMap<String, Vec<String>>,
     pub limits: Limits,
+    pub intent: IntentConfig,
+}
+
+/// The learned intent layer (`crate::intent`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IntentConfig {
+    /// Screen with the intent model as well as the rules (default true).
+    pub enabled: bool,
+    /// A model file made by `marketguard model train`, instead of the model built into the binary. Read by the
+    /// program that builds the screener (the server, the command line); this crate does no I/O.
+    pub model_file: Option<String>,
+}
+
+impl Default for IntentConfig {
+    fn default() -> Self {
+        IntentConfig {
+            enabled: true,
+            model_file: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -44,6 +65,12 @@ pub enum ConfigError {
     UnknownCategory(#[from] crate::UnknownCategory),
     #[error("limits.max_text_bytes must be between 1 KiB and 16 MiB, not {0}")]
     BadLimit(usize),
+    #[error("the built-in intent model could not be read: {0}")]
+    Model(crate::ModelError),
+    #[error(
+        "intent.model_file is set ({0}) but the screener was built without reading it: load the file and use Screener::with_model"
+    )]
+    ModelFileNotLoaded(String),
     #[error("the `{detector}` detector could not be built: {reason}")]
     Build {
         detector: &'static str,

@@ -13,11 +13,13 @@
 mod category;
 mod config;
 mod detect;
+pub mod intent;
 pub mod normalize;
 mod redact;
 
 pub use category::{Category, UnknownCategory};
-pub use config::{Config, ConfigError, Limits};
+pub use config::{Config, ConfigError, IntentConfig, Limits};
+pub use intent::{IntentModel, ModelError, ModelInfo};
 
 use serde::Serialize;
 
@@ -133,18 +135,54 @@ impl Screening {
     }
 }
 
-/// The screening engine, built once from a [`Config`] (compiling its automata), then shared.
+/// The screening engine, built once from a [`Config`] (compiling its automata) and an intent model, then shared.
 #[derive(Debug)]
 pub struct Screener {
     config: Config,
     detectors: detect::Detectors,
+    /// The learned intent layer; `None` screens with the rules alone.
+    model: Option<IntentModel>,
 }
 
 impl Screener {
+    /// A screener with the built-in intent model (or none, when `config.intent.enabled` is false). A configured
+    /// `intent.model_file` must be read by the caller and given to [`Screener::with_model`]: this crate does no I/O.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
+        if !config.intent.enabled {
+            return Screener::with_model(config, None);
+        }
+        if let Some(file) = &config.intent.model_file {
+            return Err(ConfigError::ModelFileNotLoaded(file.clone()));
+        }
+        let model = IntentModel::built_in().map_err(ConfigError::Model)?;
+        Screener::with_model(config, Some(model))
+    }
+
+    /// A screener with this intent model, or with the rules alone (`None`, or `config.intent.enabled` false).
+    pub fn with_model(config: Config, model: Option<IntentModel>) -> Result<Self, ConfigError> {
         config.validate()?;
         let detectors = detect::Detectors::new(&config)?;
-        Ok(Screener { config, detectors })
+        let model = model.filter(|_| config.intent.enabled);
+        Ok(Screener {
+            config,
+            detectors,
+            model,
+        })
+    }
+
+    /// The intent model in use, if any.
+    pub fn model(&self) -> Option<&IntentModel> {
+        self.model.as_ref()
+    }
+
+    /// What the intent model reads of a message (for training): the letters view, the signals, the rule categories.
+    pub(crate) fn intent_input(
+        &self,
+        message: &Message<'_>,
+    ) -> (String, intent::MessageSignals, Vec<Category>) {
+        let limit = self.config.limits.max_text_bytes;
+        let text = floor_char_boundary(message.text, limit);
+        self.detectors.intent_input(&Message { text, ..*message })
     }
 
     /// A screener with the built-in defaults and no marketplace-specific domains or brands.
@@ -165,7 +203,7 @@ impl Screener {
             (message.text, false)
         };
         let message = Message { text, ..*message };
-        let mut findings = self.detectors.run(&message, &self.config);
+        let mut findings = self.detectors.run(&message, self.model.as_ref());
         findings.sort_by_key(|f| (f.start, f.category, f.end));
         findings.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.category == b.category);
         let redacted = redact::redact(message.text, &findings);

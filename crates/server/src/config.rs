@@ -241,7 +241,7 @@ impl Config {
         }
         store::Backend::from_url(&self.database_url)
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
-        screen::Screener::new(self.screening.clone())
+        crate::screening::build_screener(&self.screening)
             .map_err(|e| ConfigError::Invalid(format!("screening: {e}")))?;
         self.security.validate().map_err(ConfigError::Invalid)?;
         crate::routes::policy::load(&self.messaging)

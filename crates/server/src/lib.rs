@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod json;
 pub mod routes;
+pub mod screening;
 pub mod security;
 pub mod wire;
 
@@ -78,7 +79,7 @@ pub enum StartError {
 impl AppState {
     /// Builds the state from a configuration and an open, migrated store.
     pub fn new(config: Config, store: store::Store) -> Result<AppState, StartError> {
-        let screener = screen::Screener::new(config.screening.clone())?;
+        let screener = screening::build_screener(&config.screening)?;
         // The phone-number metadata loads lazily; pay for it now rather than in the first request.
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
         let screener = Arc::new(screener);

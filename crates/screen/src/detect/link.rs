@@ -20,6 +20,15 @@ use brands::{BrandSet, Canon};
 
 const CAT: Category = Category::LinkPhishing;
 
+/// What the link detector saw of a message's links, besides its findings.
+#[derive(Debug, Default)]
+pub(crate) struct SeenLinks {
+    /// The message holds a link or a bare domain.
+    pub any: bool,
+    /// Links no rule explained: original byte span and registrable domain.
+    pub unexplained: Vec<(usize, usize, String)>,
+}
+
 #[derive(Debug)]
 pub(crate) struct LinkDetector {
     finder: LinkFinder,
@@ -60,16 +69,21 @@ impl LinkDetector {
         })
     }
 
-    pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    /// Reports the links that are phishing in `out`, and notes in `seen` every link found and those that no rule
+    /// explained (neither flagged, nor the marketplace's, nor a brand's own, nor a messaging link): the intent
+    /// model may still judge those by the words around them.
+    pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>, seen: &mut SeenLinks) {
         let original = cx.message.text;
         // Cheap pre-filter: a link needs a dot (or a defanged dot, or "dot"), except one with a numeric host.
         if !original.contains('.') && !self.refang.may_apply(original) {
             self.find_numeric_hosts(cx, out);
+            seen.any |= out.iter().any(|f| f.category == CAT);
             return;
         }
         let refanged = self.refang.apply(original);
         let text = refanged.text();
         for link in self.finder.links(text) {
+            seen.any = true;
             let (rs, re) = (link.start(), link.end());
             let (start, end) = refanged.original_span(rs, re);
             let defanged = refanged.touched(rs, re);
@@ -88,13 +102,33 @@ impl LinkDetector {
             let in_email = |f: &Finding| {
                 f.category == Category::ContactEmail && f.start < end && start < f.end
             };
-            if let Some(v) = verdict
-                && !(v.rule == "link.defanged" && out.iter().any(in_email))
-            {
-                out.push(cx.finding(CAT, start, end, Some(v.domain), v.rule, v.explanation));
+            match verdict {
+                Some(v) if !(v.rule == "link.defanged" && out.iter().any(in_email)) => {
+                    out.push(cx.finding(CAT, start, end, Some(v.domain), v.rule, v.explanation));
+                }
+                None if *link.kind() == LinkKind::Url && !is_messaging_link(link.as_str()) => {
+                    if let Some(domain) = self.unknown_domain(link.as_str()) {
+                        seen.unexplained.push((start, end, domain));
+                    }
+                }
+                _ => {}
             }
         }
         self.find_numeric_hosts(cx, out);
+    }
+
+    /// The registrable domain of a link that belongs to no one the detector knows: not the marketplace's, not a
+    /// well-known brand's own.
+    fn unknown_domain(&self, url: &str) -> Option<String> {
+        let parts = UrlParts::parse(url)?;
+        let host = parts.host.trim_end_matches('.').to_lowercase();
+        let ascii = idna::domain_to_ascii(&host).ok()?;
+        let reg = registrable(&ascii)?;
+        if self.is_protected(&ascii) {
+            return None;
+        }
+        let label = reg.split('.').next().unwrap_or("");
+        (!self.brands.is_legit(label, &reg)).then_some(reg)
     }
 
     /// Links whose host is an IP address written as one number or in hex ("http://0xC0A80001/login",

@@ -1,14 +1,17 @@
 //! contact.phone, contact.email, contact.handle and contact.request through the public API. One line per case: the
 //! input and the contact rule ids expected (sorted); `&[]` means no contact finding.
+//!
+//! These tables test the rules, so the screener here has no intent model: what the learned layer adds is tested in
+//! tests/it/intent.rs and measured on the corpus and the held-out batches.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test helpers may fail loudly.
 
-use screen::{Category, Message, Region, Screener};
+use screen::{Category, Config, Message, Region, Screener};
 use std::sync::OnceLock;
 
 fn screener() -> &'static Screener {
     static S: OnceLock<Screener> = OnceLock::new();
-    S.get_or_init(|| Screener::with_defaults().unwrap())
+    S.get_or_init(|| Screener::with_model(Config::default(), None).unwrap())
 }
 
 const CONTACT: [Category; 4] = [

@@ -1,6 +1,9 @@
 //! payment.off_platform, link.phishing, credential.request, shipping.redirect and pressure.urgency through the
 //! public API. One line per case: the input and the rule ids (or categories) expected; `&[]` means clean for
 //! these five categories (contact findings are ignored here: they belong to tests/it/contact.rs).
+//!
+//! These tables test the rules, so the screener here has no intent model: what the learned layer adds is tested in
+//! tests/it/intent.rs and measured on the corpus and the held-out batches.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Test helpers may fail loudly.
 
@@ -23,7 +26,7 @@ fn screener() -> &'static Screener {
             brand_names: vec!["examplemarket".into()],
             ..Config::default()
         };
-        Screener::new(config).unwrap()
+        Screener::with_model(config, None).unwrap()
     })
 }
 
@@ -516,7 +519,7 @@ fn extra_phrases_extend_the_lexicons() {
     config
         .extra_phrases
         .insert("pressure.urgency".into(), vec!["tick tock".into()]);
-    let s = Screener::new(config).unwrap();
+    let s = Screener::with_model(config, None).unwrap();
     check_with(&s, "I'd rather pay by Lightning", &[PAY]);
     check_with(&s, "just drop it at my locker", &[SHIP]);
     check_with(&s, "read me your banking app code", &[CRED]);
