@@ -4,5 +4,6 @@
 
 mod cli;
 mod messaging;
+mod model;
 mod serve;
 mod support;
