@@ -20,6 +20,8 @@ const WHY: &str = "Payments made outside the marketplace are not covered by the 
 #[derive(Debug)]
 pub(crate) struct PaymentDetector {
     cues: Lexicon<Cue>,
+    /// A Cash App `$cashtag`, or an `@name` right after Venmo or Cash App: payment handles (see `find_handles`).
+    handles: regex::Regex,
 }
 
 impl PaymentDetector {
@@ -28,7 +30,50 @@ impl PaymentDetector {
             .into_iter()
             .chain(families());
         let cues = intent::build(lex, "payment.off_platform", lexicon_data::TABLES, extra);
-        Ok(PaymentDetector { cues })
+        let handles = regex::Regex::new(
+            r"(?i)(?:^|[^\w$])(?P<tag>\$[a-z][a-z0-9_]{1,19})\b|\b(?:venmo|cash\s?app)(?:\s+(?:me|is|at|to|on|id|handle|user(?:name)?)){0,2}\s*[:\-]?\s*(?P<at>@[a-z0-9_\-]{3,30})",
+        )
+        .map_err(|e| ConfigError::Build {
+            detector: "payment.off_platform",
+            reason: e.to_string(),
+        })?;
+        Ok(PaymentDetector { cues, handles })
+    }
+
+    /// Payment handles: a `$cashtag` ("cash app $jdoe22", "$BrooklynBinz") and a Venmo or Cash App `@name`. They are
+    /// the payment's destination, so the redacted text must not keep them readable. A currency code after `$`
+    /// ("$USD") is not a cashtag.
+    fn find_handles(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let text = cx.message.text;
+        if !text.contains('$') && !text.contains('@') {
+            return;
+        }
+        for m in self.handles.captures_iter(text) {
+            let Some(h) = m.name("tag").or_else(|| m.name("at")) else {
+                continue;
+            };
+            let name = h.as_str();
+            let code = name.trim_start_matches(['$', '@']).to_ascii_uppercase();
+            if name.starts_with('$') && CURRENCY_CODES.contains(&code.as_str()) {
+                continue;
+            }
+            let (rule, what) = if name.starts_with('$') {
+                ("payment.cashtag", "a Cash App $cashtag")
+            } else {
+                ("payment.app_handle", "a payment-app account")
+            };
+            out.push(cx.finding(
+                CAT,
+                h.start(),
+                h.end(),
+                Some(name.to_string()),
+                rule,
+                format!(
+                    "{what} ({name}) is given to be paid outside the marketplace. {WHY}",
+                    what = capitalise(what)
+                ),
+            ));
+        }
     }
 
     pub fn find(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -50,9 +95,23 @@ impl PaymentDetector {
             }
         }
         let routing_context = clauses.iter().any(|c| c.has(Cue::Routing));
+        self.find_handles(cx, out);
         find_crypto(cx, out);
         find_bank_and_card(cx, routing_context, out);
     }
+}
+
+/// Currency codes written after a dollar sign ("$USD", "$CAD"): prices, not cashtags.
+const CURRENCY_CODES: &[&str] = &[
+    "USD", "US", "CAD", "CA", "AUD", "AU", "NZD", "NZ", "HKD", "SGD", "MXN", "MX", "TWD", "BRL",
+    "R", "CLP", "COP", "ARS", "UYU",
+];
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Every `prefix` joined to every `noun` with a space.

@@ -62,7 +62,7 @@ impl Default for Params {
             l2: 1.0,
             positive_weight: 2.0,
             validation_percent: 20,
-            target_precision: 0.95,
+            target_precision: 0.96,
             min_threshold: 0.5,
             seed: 0x6d67_696e_7465_6e74,
         }

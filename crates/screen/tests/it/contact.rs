@@ -583,3 +583,45 @@ fn requests_with_an_article_a_reach_verb_or_a_channel_to_do() {
     check("can we do pickup on Saturday?", &[]);
     check("tu as un numéro de suivi ?", &[]);
 }
+
+#[test]
+fn handles_marked_by_a_sign_or_introduced_as_one_s_own() {
+    check("👻 jdoe22", &["handle.snap_ghost"]);
+    check("add me 👻: lu.marques", &["handle.snap_ghost"]);
+    check("agrégame 👻 marta_22", &["handle.snap_ghost"]);
+    check("my @ is jdoe22", &["handle.my_at"]);
+    check("mi @ es lucia.m", &["handle.my_at"]);
+    check("mein @ ist max_mueller", &["handle.my_at"]);
+    check("meu @ é ana.souza", &["handle.my_at"]);
+    check("I'm jdoe22 on snap", &["handle.account"]);
+    check("soy lucia_m en insta", &["handle.account"]);
+    check_value(
+        "I'm jdoe22 on snap",
+        None,
+        "handle.account",
+        "jdoe22 on snap",
+        "Snapchat",
+    );
+    // Hard negatives: the ghost as decoration, "I'm" with no name, the @ sign in ordinary use.
+    check("👻 costume for sale, size M", &[]);
+    check("Halloween decor 👻 boo", &[]);
+    check("I'm also on snap", &["request.app_invite"]);
+    check("I'm new on this app, is the lamp available?", &[]);
+    check("my @ home address is on the order", &[]);
+}
+
+#[test]
+fn a_phone_number_with_digits_glued_after_it() {
+    check_in("my cell 415 555 0172 1234", Some("US"), &["phone.digits"]);
+    check_value(
+        "my cell 415 555 0172 1234",
+        Some("US"),
+        "phone.digits",
+        "415 555 0172",
+        "+14155550172",
+    );
+    check_in("text me on 020 7946 0583 22", Some("GB"), &["phone.digits"]);
+    // Without a phone word, a long grouped number stays what it looks like (an order or reference number).
+    check_in("order 415 555 0172 1234", Some("US"), &[]);
+    check_in("ref 4111 1111 1111 11", Some("US"), &[]);
+}

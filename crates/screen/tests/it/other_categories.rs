@@ -684,3 +684,25 @@ fn the_digits_of_an_iban_are_not_also_a_phone_number() {
         s.findings
     );
 }
+
+#[test]
+fn payment_handles_are_found_and_redacted() {
+    check("cashapp $jdoe22", &["payment.cashtag"]);
+    check(
+        "$BrooklynBinz, send 60 and it's yours",
+        &["payment.cashtag", PAY],
+    );
+    check(
+        "venmo me @jo-smith22 and it's yours",
+        &["payment.app_handle", PAY],
+    );
+    // Prices and currencies are not cashtags.
+    check("it's $40, or $USD 40 if you prefer", &[]);
+    check("asking $1,250 obo", &[]);
+    let redacted = screener().screen(&Message::new("cashapp $jdoe22")).redacted;
+    assert!(!redacted.contains("jdoe22"), "{redacted}");
+    let redacted = screener()
+        .screen(&Message::new("venmo me @jo-smith22 and it's yours"))
+        .redacted;
+    assert!(!redacted.contains("jo-smith22"), "{redacted}");
+}

@@ -288,6 +288,10 @@ pub(super) struct HandleFinder {
     apps: Lexicon<App>,
     link: Regex,
     at_handle: Regex,
+    /// "👻 jdoe22", "👻: lu.marques": the ghost stands for Snapchat.
+    ghost: Regex,
+    /// "my @ is jdoe22", "mi @ es lucia.m", "mon @ c'est", "mein @ ist", "meu @ é".
+    my_at: Regex,
 }
 
 impl HandleFinder {
@@ -332,6 +336,10 @@ impl HandleFinder {
                 r"(?:https?://)?(?:www\.)?(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|whatsapp\.com|t\.me|telegram\.me|telegram\.dog|signal\.me|signal\.group|discord\.gg|discord\.com/invite|discordapp\.com/invite|m\.me|instagram\.com|instagr\.am|snapchat\.com/add|line\.me|lin\.ee|u\.wechat\.com|weixin\.qq\.com|invite\.viber\.com|viber\.me|kik\.me|join\.skype\.com|facebook\.com|fb\.com|fb\.me|tiktok\.com)/[a-z0-9_@+#\-][^\s<>()\[\]{}]*|skype:[a-z0-9_.\-]+|\b(?:wa|t|m|signal|kik|viber|line)\s*(?:\[\.\]|\(\.\)|\s\.\s|\s+dot\s+)\s*me\s*/\s*[a-z0-9_@+#\-][^\s<>()\[\]{}]*",
             )?,
             at_handle: build(r"@[a-z0-9_][a-z0-9_.]{2,31}")?,
+            ghost: build(r"\x{1F47B}\s*[:\-=]?\s*@?(?P<name>[a-z0-9][a-z0-9_.\-]{2,29})")?,
+            my_at: build(
+                r"\b(?:my|mi|mon|ma|mein|meine|meu|minha)\s+@\s*(?:is|es|est|c'?est|ist|e|:|=)?\s*@?(?P<name>[a-z0-9_][a-z0-9_.]{2,29})",
+            )?,
         })
     }
 
@@ -477,6 +485,8 @@ impl HandleFinder {
             ));
         }
 
+        self.find_marked_names(cx, &mut taken, out);
+
         // A bare "@name" with an invitation ("dm me @jo_smith", "follow me @jo").
         if lt.contains('@') {
             for m in self.at_handle.find_iter(lt) {
@@ -521,6 +531,74 @@ impl HandleFinder {
                     ),
                 ));
             }
+        }
+    }
+}
+
+impl HandleFinder {
+    /// Account names marked by a sign rather than an app's name: the Snapchat ghost before a name, and "my @ is
+    /// <name>".
+    fn find_marked_names(
+        &self,
+        cx: &Context<'_>,
+        taken: &mut Vec<(usize, usize)>,
+        out: &mut Vec<Finding>,
+    ) {
+        let original = cx.message.text;
+        let folded = cx.folded.text.as_str();
+        let mut found = Vec::new();
+        if folded.contains('\u{1F47B}') {
+            for m in self.ghost.captures_iter(folded) {
+                let Some(n) = m.name("name") else { continue };
+                let name = n.as_str().trim_end_matches(['.', '-']);
+                // "👻 costume for sale": an ordinary word after the ghost is not an account.
+                let marked = name
+                    .contains(|c: char| c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
+                    || folded.contains("snap")
+                    || folded.contains("add me");
+                if marked && name.chars().any(|c| c.is_ascii_alphabetic()) {
+                    found.push((
+                        n.start(),
+                        n.start() + name.len(),
+                        "handle.snap_ghost",
+                        "a Snapchat account",
+                    ));
+                }
+            }
+        }
+        if folded.contains('@') {
+            for m in self.my_at.captures_iter(folded) {
+                let Some(n) = m.name("name") else { continue };
+                let name = n.as_str().trim_end_matches('.');
+                if !is_common(name) && name.chars().any(|c| c.is_ascii_alphabetic()) {
+                    found.push((
+                        n.start(),
+                        n.start() + name.len(),
+                        "handle.my_at",
+                        "an account name",
+                    ));
+                }
+            }
+        }
+        for (s, e, rule, what) in found {
+            let (s, e) = cx.folded.original_span(s, e, original);
+            if taken.iter().any(|&t| overlaps(t, (s, e))) {
+                continue;
+            }
+            taken.push((s, e));
+            let name = original.get(s..e).unwrap_or("").to_string();
+            out.push(cx.finding(
+                Category::ContactHandle,
+                s,
+                e,
+                Some(name.clone()),
+                rule,
+                format!(
+                    "{what} ({name}) is shared. Contact details let the other party reach you off the platform, \
+                     where you are not protected.",
+                    what = if what.starts_with('a') { what.replacen('a', "A", 1) } else { what.to_string() }
+                ),
+            ));
         }
     }
 }
@@ -736,8 +814,86 @@ fn account_before(text: &str, at: usize) -> Option<(usize, usize)> {
         .char_indices()
         .any(|(i, c)| matches!(c, '_' | '.') && i > 0 && i + 1 < token.len());
     let domain = token.ends_with(".com") || token.ends_with(".net") || token.contains('/');
-    (letters >= 3 && joined && !domain && !token.contains('@')).then_some((token_start, rest.len()))
+    if domain || token.contains('@') {
+        return None;
+    }
+    if letters >= 3 && joined {
+        return Some((token_start, rest.len()));
+    }
+    // "I'm jdoe22 on snap", "soy lucia_m en insta", "ich bin maxmueller auf telegram": a name introduced as one's own.
+    let intro = rest.get(..token_start)?.trim_end();
+    let introduced = SELF_INTRODUCTIONS
+        .iter()
+        .any(|p| intro == *p || intro.ends_with(&format!(" {p}")));
+    let plain = token
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    (introduced
+        && plain
+        && letters >= 2
+        && token.chars().count() >= 3
+        && !NOT_A_NAME.contains(&token))
+    .then_some((token_start, rest.len()))
 }
+
+/// Words that introduce one's own account name before "on <app>" (in the letters view: "I'm" reads "im").
+const SELF_INTRODUCTIONS: &[&str] = &[
+    "im",
+    "i am",
+    "me as",
+    "as",
+    "search",
+    "search for",
+    "add",
+    "look up",
+    "soy",
+    "busca",
+    "buscame",
+    "je suis",
+    "cherche",
+    "moi c",
+    "ich bin",
+    "such nach",
+    "sou",
+    "procura",
+    "me procura",
+];
+
+/// Words that follow "I'm" before "on <app>" without being a name ("I'm also on insta", "I'm active on snap").
+const NOT_A_NAME: &[&str] = &[
+    "also",
+    "active",
+    "always",
+    "not",
+    "never",
+    "rarely",
+    "online",
+    "here",
+    "there",
+    "only",
+    "usually",
+    "mostly",
+    "still",
+    "available",
+    "reachable",
+    "more",
+    "busy",
+    "new",
+    "big",
+    "tambien",
+    "siempre",
+    "solo",
+    "aussi",
+    "toujours",
+    "auch",
+    "immer",
+    "nur",
+    "nicht",
+    "tambem",
+    "sempre",
+    "so",
+    "nao",
+];
 
 /// "<app> me" ("whatsapp me", "telegram me").
 fn me_after(text: &str, end: usize) -> bool {

@@ -70,6 +70,23 @@ impl PhoneFinder {
             if region.is_none() && found.is_empty() && (8..=13).contains(&digits) {
                 found = run_matcher(window, ws, None, &self.default_regions);
             }
+            // "my cell 415 555 0172 1234": extra digits glued on after a number make the whole cluster invalid.
+            // After a phone word, the cluster without its last short group is read again.
+            if found.is_empty()
+                && let Some(cut) = trailing_group_start(window)
+                && phone_word_before(
+                    text,
+                    ws + window.find(|c: char| c.is_ascii_digit()).unwrap_or(0),
+                )
+                && let Some(head) = window.get(..cut)
+            {
+                found = run_matcher(
+                    head,
+                    ws,
+                    region.or(self.default_regions.first().copied()),
+                    &[],
+                );
+            }
             for m in found {
                 // Windows overlap on long clusters: keep the first reading of a span.
                 if !matches.iter().any(|&(s, e, _)| s < m.1 && m.0 < e) {
@@ -354,6 +371,41 @@ fn run_matcher(
             .collect::<Vec<_>>()
     }))
     .unwrap_or_default()
+}
+
+/// Where the last digit group of a window's cluster starts, when the cluster has at least three groups and the
+/// last one is short (one to four digits): "415 555 0172 1234" -> the offset of the space before "1234".
+fn trailing_group_start(window: &str) -> Option<usize> {
+    let b = window.as_bytes();
+    let last_digit = b.iter().rposition(u8::is_ascii_digit)?;
+    let mut start = last_digit;
+    while start > 0 && b.get(start - 1).is_some_and(u8::is_ascii_digit) {
+        start -= 1;
+    }
+    let len = last_digit + 1 - start;
+    let groups = window
+        .get(..=last_digit)?
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .count();
+    let sep_before = start > 0
+        && b.get(start - 1)
+            .is_some_and(|c| matches!(c, b' ' | b'-' | b'.'));
+    // Cut before the separator too: "415-555-0172-" would not read as a number.
+    ((1..=4).contains(&len) && groups >= 3 && sep_before).then(|| start - 1)
+}
+
+/// A phone word ("cell", "call", "whatsapp", ...) in the few words before byte `at` of the phone view.
+fn phone_word_before(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(32);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text.get(from..at.min(text.len())).unwrap_or("");
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| PHONE_BEFORE.contains(&w) && w != "me")
 }
 
 /// Digits a phone number can hold at most (E.164 allows 15; libphonenumber reads up to 17 with a national prefix).
