@@ -115,6 +115,17 @@ fn main() {
         ("words", "four one five ".repeat(k / 14)),
         ("at-dot", "a at b dot ".repeat(k / 11)),
         ("letters", "w h a t s a p p ".repeat(k / 16)),
+        // 6,000 seven-digit decoys, then a phone number: every cluster is read, so the number is found.
+        (
+            "decoys+phone",
+            (0..6000u32)
+                .map(|i| format!("{} ref ", 1_000_000 + i * 1_499))
+                .collect::<String>()
+                .chars()
+                .take(k - 40)
+                .chain(" call me 415 555 0172".chars())
+                .collect(),
+        ),
     ];
     for (name, text) in &cases {
         let m = Message::new(text);

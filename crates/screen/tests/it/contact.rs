@@ -625,3 +625,23 @@ fn a_phone_number_with_digits_glued_after_it() {
     check_in("order 415 555 0172 1234", Some("US"), &[]);
     check_in("ref 4111 1111 1111 11", Some("US"), &[]);
 }
+
+#[test]
+fn a_phone_number_behind_hundreds_of_decoy_numbers_is_found() {
+    // Each decoy is a cluster of seven digits; an earlier version read only the first 512 clusters.
+    let decoys: String = (0..700u32)
+        .map(|i| format!("{} ref ", 1_000_000 + i * 1_499))
+        .collect();
+    let text = format!("{decoys} call me 415 555 0172");
+    let findings = contact_findings(&text, Some("US"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "phone.digits" && f.matched == "415 555 0172"),
+        "{:?}",
+        findings
+            .iter()
+            .map(|f| (f.rule, &f.matched))
+            .collect::<Vec<_>>()
+    );
+}
