@@ -3,8 +3,6 @@
 //! investigator's [`Outcome`] does to the user's standing ([`Outcome::enforcement`]). No I/O and no clock: the time
 //! is passed in.
 
-use std::fmt;
-
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
@@ -12,37 +10,7 @@ use time::{Duration, OffsetDateTime};
 /// The policy shipped in the binary.
 pub const BUILTIN: &str = include_str!("../default-case-policy.toml");
 
-/// Generates a closed set of snake_case tokens with `as_str`, `parse` and `ALL`.
-macro_rules! tokens {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// The accepted tokens, for error messages.
-            pub fn choices() -> String {
-                $name::ALL.iter().map(|v| format!("`{}`", v.as_str())).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use domain::tokens;
 
 tokens! {
     /// What a buyer or seller reports.
@@ -113,23 +81,7 @@ impl Source {
     }
 }
 
-tokens! {
-    /// A case's state.
-    CaseState {
-        Open => "open",
-        InReview => "in_review",
-        Waiting => "waiting",
-        Resolved => "resolved",
-        Appealed => "appealed",
-    }
-}
-
-impl CaseState {
-    /// Whether the case still needs an investigator (everything but `resolved`).
-    pub fn is_active(self) -> bool {
-        self != CaseState::Resolved
-    }
-}
+pub use domain::CaseState;
 
 tokens! {
     /// What an investigator decides.

@@ -350,7 +350,7 @@ impl Casework {
             filter.states = cases::CaseState::ALL
                 .iter()
                 .filter(|s| s.is_active())
-                .map(|s| s.as_str().to_string())
+                .copied()
                 .collect();
         }
         if filter.limit == 0 {
@@ -378,7 +378,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let policy = &self.policy;
         self.change(case_id, now, |f| {
-            let state = parse_state(&f.case)?;
+            let state = f.case.state;
             cases::may_take(
                 state,
                 lock_of(&f.case).as_ref(),
@@ -391,7 +391,7 @@ impl Casework {
             let next = cases::transition(state, CaseEvent::Take)?;
             Ok(CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 assignee: Some(Some(investigator.to_string())),
                 locked_at: Some(Some(now)),
                 first_action: true,
@@ -415,7 +415,7 @@ impl Casework {
         self.held_change(case_id, investigator, now, CaseEvent::Release, |f, next| {
             CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 assignee: Some(None),
                 locked_at: Some(None),
                 audit: Some(AuditEntry::new(
@@ -441,7 +441,7 @@ impl Casework {
         self.held_change(case_id, investigator, now, CaseEvent::Wait, |f, next| {
             CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 note: Some(format!("Waiting: {reason}")),
                 audit: Some(
                     AuditEntry::new(
@@ -467,7 +467,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let text = checked_text(text, "note")?;
         self.change(case_id, now, |f| {
-            if !parse_state(&f.case)?.is_active() {
+            if !f.case.state.is_active() {
                 return Err(CaseworkError::Invalid(
                     "the case is resolved; notes can be added while it is open, in review, waiting or appealed".into(),
                 ));
@@ -538,7 +538,7 @@ impl Casework {
             }
             CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 assignee: Some(None),
                 locked_at: Some(None),
                 outcome: Some((outcome.as_str().to_string(), reason.to_string())),
@@ -576,7 +576,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let policy = &self.policy;
         self.change(case_id, now, |f| {
-            let state = parse_state(&f.case)?;
+            let state = f.case.state;
             let next = cases::transition(state, event)?;
             if !cases::holds(lock_of(&f.case).as_ref(), investigator, policy, now) {
                 return Err(CaseworkError::Locked(format!(
@@ -633,15 +633,6 @@ fn checked_text<'a>(text: &'a str, what: &str) -> Result<&'a str> {
     Ok(t)
 }
 
-fn parse_state(case: &CaseRecord) -> Result<CaseState> {
-    CaseState::parse(&case.state).ok_or_else(|| {
-        CaseworkError::Invalid(format!(
-            "case {} has an unknown state `{}`",
-            case.id, case.state
-        ))
-    })
-}
-
 fn lock_of(case: &CaseRecord) -> Option<Lock> {
     match (&case.assignee, case.locked_at) {
         (Some(a), Some(at)) => Some(Lock {
@@ -654,7 +645,7 @@ fn lock_of(case: &CaseRecord) -> Option<Lock> {
 
 type Applied = (
     Vec<StepRecord>,
-    Option<(String, Option<OffsetDateTime>)>,
+    Option<(policy::Status, Option<OffsetDateTime>)>,
     bool,
 );
 
@@ -673,7 +664,7 @@ fn apply(
         steps
             .iter()
             .filter_map(|s| {
-                policy::Level::parse(&s.level).map(|level| policy::ActiveStep {
+                s.level.ladder().map(|level| policy::ActiveStep {
                     level,
                     until: s.until,
                 })
@@ -682,7 +673,7 @@ fn apply(
     };
     match *e {
         Enforcement::None => (Vec::new(), None, false),
-        Enforcement::ReverseAll => (Vec::new(), Some(("active".to_string(), None)), true),
+        Enforcement::ReverseAll => (Vec::new(), Some((policy::Status::Active, None)), true),
         Enforcement::Step { level, until } => {
             let consequence = match (level, until) {
                 (policy::Level::Warning, _) => "This is a warning.".to_string(),
@@ -700,7 +691,7 @@ fn apply(
             let step = StepRecord {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user.clone(),
-                level: level.as_str().to_string(),
+                level: level.into(),
                 rung: None,
                 until,
                 reason: format!("case {}: {reason}", f.case.id),
@@ -717,11 +708,7 @@ fn apply(
             let mut steps = in_force(&f.active_steps);
             steps.push(policy::ActiveStep { level, until });
             let standing = policy::standing(&steps, now);
-            (
-                vec![step],
-                Some((standing.status.as_str().to_string(), standing.until)),
-                false,
-            )
+            (vec![step], Some((standing.status, standing.until)), false)
         }
     }
 }

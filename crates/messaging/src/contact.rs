@@ -313,7 +313,14 @@ impl Contacts {
         };
         let assessment = policy.assess(&facts);
         let json = |v: &[::contact::Reason]| {
-            serde_json::to_string(v).map_err(|e| ContactError::Invalid(e.to_string()))
+            domain::Reasons(
+                v.iter()
+                    .map(|r| domain::Reason {
+                        code: r.code.as_str().to_string(),
+                        message: r.message.clone(),
+                    })
+                    .collect(),
+            )
         };
         let record = ContactRequestRecord {
             id: uuid::Uuid::now_v7().to_string(),
@@ -329,8 +336,8 @@ impl Contacts {
                 "pending"
             }
             .to_string(),
-            reasons: json(&assessment.refusals)?,
-            review_flags: json(&assessment.review_flags)?,
+            reasons: json(&assessment.refusals),
+            review_flags: json(&assessment.review_flags),
             policy_version: policy.version.clone(),
             grant_id: None,
             created_at: now,

@@ -22,6 +22,7 @@ pub use views::{
 
 use std::sync::{Arc, RwLock};
 
+use domain::UserRole;
 use policy::{Action, ContactGrant, Policy, PolicyError};
 use screen::Role;
 use store::messaging::{ConversationRecord, MessageRecord, NewStep, NewStrike, Recorded};
@@ -284,8 +285,10 @@ impl Messaging {
                 "`buyer_id` and `seller_id` must be different users".into(),
             ));
         }
-        let buyer = self.user_with_role(&req.buyer_id, "buyer").await?;
-        let seller = self.user_with_role(&req.seller_id, "seller").await?;
+        let buyer = self.user_with_role(&req.buyer_id, UserRole::Buyer).await?;
+        let seller = self
+            .user_with_role(&req.seller_id, UserRole::Seller)
+            .await?;
         let subject_key = match (&req.order_id, &req.listing_id) {
             (Some(order_id), None) => {
                 let order =
@@ -367,7 +370,7 @@ impl Messaging {
         Ok(self.store.open_conversation(&c).await?)
     }
 
-    async fn user_with_role(&self, id: &str, role: &str) -> Result<store::parties::UserRecord> {
+    async fn user_with_role(&self, id: &str, role: UserRole) -> Result<store::parties::UserRecord> {
         let user = self
             .store
             .user(id)
@@ -376,7 +379,7 @@ impl Messaging {
                 what: "user",
                 id: id.to_string(),
             })?;
-        if user.role != role && user.role != "both" {
+        if user.role != role && user.role != UserRole::Both {
             return Err(MessagingError::Invalid(format!(
                 "user `{id}` is registered as a {}, not a {role}",
                 user.role
@@ -477,17 +480,15 @@ impl Messaging {
             )),
             Action::Block | Action::Hold => None,
         };
-        let findings_json = serde_json::to_string(&screening.findings)
-            .map_err(|e| MessagingError::Invalid(format!("findings could not be stored: {e}")))?;
         let message = MessageRecord {
             id: uuid::Uuid::now_v7().to_string(),
             conversation_id: conversation.id.clone(),
             sender_id: sender.id.clone(),
-            sender_role: role_str(role).to_string(),
+            sender_role: side(role),
             original_text: req.text.clone(),
             delivered_text,
-            action: decision.action.as_str().to_string(),
-            findings: findings_json,
+            action: decision.action,
+            findings: stored_findings(&screening.findings),
             contact_grant: grant == ContactGrant::Active,
             policy_version: policy.version.clone(),
             rule: decision.rule.clone(),
@@ -559,7 +560,7 @@ impl Messaging {
         };
         match recorded {
             Recorded::New(step) => Ok(SendOutcome {
-                findings: views::findings_of(&message.findings),
+                findings: message.findings.0.clone(),
                 message,
                 step: step.map(|s| *s),
                 replayed: false,
@@ -577,7 +578,7 @@ impl Messaging {
         sender: &store::parties::UserRecord,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let status = policy::Status::parse(&sender.status).unwrap_or(policy::Status::Active);
+        let status = sender.status;
         let blocked = match status {
             policy::Status::Restricted => sender.restricted_until.is_some_and(|u| u > now),
             policy::Status::Suspended | policy::Status::Removed => true,
@@ -591,7 +592,7 @@ impl Messaging {
         let step = steps
             .iter()
             .rev()
-            .find(|s| s.reversed_by.is_none() && s.level == status.as_str())
+            .find(|s| s.reversed_by.is_none() && s.level.as_str() == status.as_str())
             .map(|s| s.id.clone())
             .unwrap_or_default();
         Err(match status {
@@ -628,7 +629,7 @@ impl Messaging {
         let standing_after = |remaining: &[StepRecord]| {
             let s = policy::standing(&active_steps(remaining), now);
             store::enforcement::StandingAfter {
-                status: s.status.as_str().to_string(),
+                status: s.status,
                 restricted_until: s.until,
             }
         };
@@ -674,7 +675,7 @@ impl Messaging {
                 what: "enforcement step of this user",
                 id: step_id.to_string(),
             })?;
-        if step.level == "reinstated" {
+        if step.level == domain::StepLevel::Reinstated {
             return Err(MessagingError::Invalid(
                 "a reinstatement cannot be appealed".into(),
             ));
@@ -746,11 +747,29 @@ impl Messaging {
     }
 }
 
-fn role_str(role: Role) -> &'static str {
+fn side(role: Role) -> domain::Side {
     match role {
-        Role::Buyer => "buyer",
-        Role::Seller => "seller",
+        Role::Buyer => domain::Side::Buyer,
+        Role::Seller => domain::Side::Seller,
     }
+}
+
+/// The findings as the message's record keeps them (and as the API shows a fresh screening's).
+pub fn stored_findings(findings: &[screen::Finding]) -> domain::StoredFindings {
+    domain::StoredFindings(
+        findings
+            .iter()
+            .map(|f| domain::StoredFinding {
+                category: f.category.as_str().to_string(),
+                start: f.start,
+                end: f.end,
+                matched: f.matched.clone(),
+                normalized: f.normalized.clone(),
+                rule: f.rule.to_string(),
+                explanation: f.explanation.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// An `Idempotency-Key` has 1 to 200 characters (the HTTP layer has already checked it is visible ASCII).
@@ -772,20 +791,20 @@ fn replay(
         return Err(MessagingError::IdempotencyKeyReused(key.to_string()));
     }
     Ok(SendOutcome {
-        findings: views::findings_of(&first.findings),
+        findings: first.findings.0.clone(),
         message: first,
         step: None,
         replayed: true,
     })
 }
 
-/// The unreversed steps as the policy crate sees them (reinstatements and unknown levels left out).
+/// The unreversed steps as the policy crate sees them (reinstatements left out).
 fn active_steps(steps: &[StepRecord]) -> Vec<policy::ActiveStep> {
     steps
         .iter()
         .filter(|s| s.reversed_by.is_none())
         .filter_map(|s| {
-            policy::Level::parse(&s.level).map(|level| policy::ActiveStep {
+            s.level.ladder().map(|level| policy::ActiveStep {
                 level,
                 until: s.until,
             })
@@ -849,13 +868,13 @@ fn escalation_step(
         e.score, e.threshold
     );
     Some(NewStep {
-        level: e.level.as_str().to_string(),
+        level: e.level.into(),
         rung: i64::try_from(e.rung).ok(),
         until: e.until,
         reason,
         notice,
         decided_by: format!("policy:{}", policy.version),
-        status: standing.status.as_str().to_string(),
+        status: standing.status,
         restricted_until: standing.until,
     })
 }

@@ -2,10 +2,12 @@
 //! outcomes) live in the pure `cases` crate and in `casework`; this module stores what they decide, each change
 //! with its audit entry in the same transaction.
 
+use domain::{CaseState, Status, StepLevel};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
+use crate::column::token;
 use crate::enforcement::{StepRecord, active_steps_in, insert_step_in, set_standing_in};
 use crate::messaging::is_unique_violation;
 use crate::security::{NewNotification, insert_notification_in};
@@ -27,7 +29,7 @@ pub struct CaseRecord {
     pub category: Option<String>,
     pub queue: String,
     pub priority: i64,
-    pub state: String,
+    pub state: CaseState,
     pub assignee: Option<String>,
     pub locked_at: Option<OffsetDateTime>,
     pub excluded_assignee: Option<String>,
@@ -112,7 +114,7 @@ pub enum Filed {
 pub struct CaseChange {
     /// Who makes the change (the investigator's name): notes, reviews and resolutions are theirs.
     pub by: String,
-    pub state: Option<String>,
+    pub state: Option<CaseState>,
     /// `Some(None)` clears the assignee.
     pub assignee: Option<Option<String>>,
     pub locked_at: Option<Option<OffsetDateTime>>,
@@ -125,7 +127,7 @@ pub struct CaseChange {
     pub steps: Vec<StepRecord>,
     /// Reverse every step in force on the case's user (a `reinstate` outcome), decided by this investigator.
     pub reverse_all: bool,
-    pub standing: Option<(String, Option<OffsetDateTime>)>,
+    pub standing: Option<(Status, Option<OffsetDateTime>)>,
     pub held_review: Option<(String, String)>,
     /// The message a released held message delivers is its original; the case's appeals are decided.
     pub decide_appeals: bool,
@@ -148,7 +150,7 @@ pub struct CaseFacts {
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     /// Only these states; all when empty.
-    pub states: Vec<String>,
+    pub states: Vec<CaseState>,
     pub queue: Option<String>,
     pub assignee: Option<String>,
     pub user_id: Option<String>,
@@ -171,7 +173,7 @@ fn row_to_case(r: &sqlx::any::AnyRow) -> Result<CaseRecord, StoreError> {
         category: r.try_get("category")?,
         queue: r.try_get("queue")?,
         priority: r.try_get("priority")?,
-        state: r.try_get("state")?,
+        state: token(r, "cases", "state")?,
         assignee: r.try_get("assignee")?,
         locked_at: opt_time_col(r, "locked_at")?,
         excluded_assignee: r.try_get("excluded_assignee")?,
@@ -240,7 +242,7 @@ pub(crate) async fn open_case_in(
         category: c.category.clone(),
         queue: c.queue.clone(),
         priority: c.priority,
-        state: "open".into(),
+        state: CaseState::Open,
         assignee: None,
         locked_at: None,
         excluded_assignee: None,
@@ -271,7 +273,7 @@ pub(crate) async fn open_case_in(
     .bind(&case.category)
     .bind(&case.queue)
     .bind(case.priority)
-    .bind(&case.state)
+    .bind(case.state.as_str())
     .bind(format_time(case.due_at))
     .bind(&case.policy_version)
     .bind(format_time(now))
@@ -428,7 +430,7 @@ impl Store {
         if !filter.states.is_empty() {
             sql.push_str(" AND state IN (");
             for (i, s) in filter.states.iter().enumerate() {
-                param(&mut sql, if i == 0 { "?" } else { ", ?" }, s);
+                param(&mut sql, if i == 0 { "?" } else { ", ?" }, s.as_str());
             }
             sql.push(')');
         }
@@ -652,7 +654,7 @@ impl Store {
             "UPDATE cases SET state = $1, assignee = $2, locked_at = $3, excluded_assignee = $4, outcome = $5, \
              outcome_reason = $6, resolved_by = $7, resolved_at = $8, first_action_at = $9, updated_at = $10 WHERE id = $11",
         )
-        .bind(&case.state)
+        .bind(case.state.as_str())
         .bind(&case.assignee)
         .bind(case.locked_at.map(format_time))
         .bind(&case.excluded_assignee)
@@ -681,7 +683,7 @@ impl Store {
                 let reversal = StepRecord {
                     id: uuid::Uuid::now_v7().to_string(),
                     user_id: step.user_id.clone(),
-                    level: "reinstated".into(),
+                    level: StepLevel::Reinstated,
                     rung: None,
                     until: None,
                     reason: format!("case {}: reinstated", case.id),
@@ -718,7 +720,7 @@ impl Store {
             insert_step_in(&mut tx, step).await?;
         }
         if let (Some((status, until)), Some(user)) = (&change.standing, &case.user_id) {
-            set_standing_in(&mut tx, user, status, *until, now).await?;
+            set_standing_in(&mut tx, user, *status, *until, now).await?;
         }
         if let Some((message_id, decision)) = &change.held_review {
             sqlx::query(

@@ -4,6 +4,7 @@
 //! numbers are stored only as ciphertext under the grant's own key (`wrapped_key`, itself encrypted by the
 //! caller); ending a grant sets all three columns to NULL in the statement that ends it, which erases the numbers.
 
+use domain::{JsonColumn, Reasons};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -26,10 +27,10 @@ pub struct ContactRequestRecord {
     pub channel: String,
     /// `refused`, `pending`, `approved`, `declined`, `revoked` or `expired`.
     pub status: String,
-    /// The refusal reasons, JSON `[{code, message}]`.
-    pub reasons: String,
-    /// The review flags, JSON `[{code, message}]`.
-    pub review_flags: String,
+    /// The refusal reasons (JSON `[{code, message}]` in the column).
+    pub reasons: Reasons,
+    /// The review flags (JSON `[{code, message}]` in the column).
+    pub review_flags: Reasons,
     pub policy_version: String,
     pub grant_id: Option<String>,
     pub created_at: OffsetDateTime,
@@ -209,8 +210,8 @@ impl Store {
         .bind(&r.justification)
         .bind(&r.channel)
         .bind(&r.status)
-        .bind(&r.reasons)
-        .bind(&r.review_flags)
+        .bind(r.reasons.to_json())
+        .bind(r.review_flags.to_json())
         .bind(&r.policy_version)
         .bind(&r.grant_id)
         .bind(format_time(r.created_at))
@@ -234,8 +235,6 @@ impl Store {
             }
             return Err(e.into());
         }
-        let reasons: serde_json::Value =
-            serde_json::from_str(&r.reasons).unwrap_or(serde_json::Value::Null);
         let action = if r.status == "refused" {
             "contact_request.refuse"
         } else {
@@ -251,15 +250,13 @@ impl Store {
                 "purpose": r.purpose,
                 "channel": r.channel,
                 "status": r.status,
-                "reasons": reasons,
+                "reasons": r.reasons,
                 "policy_version": r.policy_version,
             })),
             r.created_at,
         )
         .await?;
-        let flags: serde_json::Value =
-            serde_json::from_str(&r.review_flags).unwrap_or(serde_json::Value::Null);
-        if flags.as_array().is_some_and(|a| !a.is_empty()) {
+        if !r.review_flags.is_empty() {
             audit::append_in(
                 &mut tx,
                 &AuditEntry::new(
@@ -267,7 +264,9 @@ impl Store {
                     "contact_request.flag",
                     &subject,
                 )
-                .with_details(serde_json::json!({"seller_id": r.seller_id, "flags": flags})),
+                .with_details(
+                    serde_json::json!({"seller_id": r.seller_id, "flags": r.review_flags}),
+                ),
                 r.created_at,
             )
             .await?;
@@ -863,8 +862,8 @@ fn row_to_request(r: &sqlx::any::AnyRow) -> Result<ContactRequestRecord, StoreEr
         justification: r.try_get("justification")?,
         channel: r.try_get("channel")?,
         status: r.try_get("status")?,
-        reasons: r.try_get("reasons")?,
-        review_flags: r.try_get("review_flags")?,
+        reasons: crate::column::json(r, "contact_requests", "reasons")?,
+        review_flags: crate::column::json(r, "contact_requests", "review_flags")?,
         policy_version: r.try_get("policy_version")?,
         grant_id: r.try_get("grant_id")?,
         created_at: time_col(r, "created_at")?,

@@ -1,10 +1,12 @@
 //! Strikes, enforcement steps (with their reversal) and appeals. Every step and reversal changes the user's
 //! standing and writes an audit entry in the same transaction.
 
+use domain::{Status, StepLevel};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
+use crate::column::token;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
@@ -23,12 +25,12 @@ pub struct StrikeRecord {
     pub contact_request_id: Option<String>,
 }
 
-/// An enforcement step: `warning`, `restricted`, `suspended`, `removed`, or `reinstated` (a reversal).
+/// An enforcement step: a ladder level, or `reinstated` (a reversal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRecord {
     pub id: String,
     pub user_id: String,
-    pub level: String,
+    pub level: StepLevel,
     /// The ladder rung (index into the policy's ladder) for steps the policy took.
     pub rung: Option<i64>,
     pub until: Option<OffsetDateTime>,
@@ -80,7 +82,7 @@ pub(crate) async fn insert_step_in(
     ))
     .bind(&s.id)
     .bind(&s.user_id)
-    .bind(&s.level)
+    .bind(s.level.as_str())
     .bind(s.rung)
     .bind(s.until.map(format_time))
     .bind(&s.reason)
@@ -99,14 +101,14 @@ pub(crate) async fn insert_step_in(
 pub(crate) async fn set_standing_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     user_id: &str,
-    status: &str,
+    status: Status,
     restricted_until: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE users SET status = $1, restricted_until = $2, updated_at = $3 WHERE id = $4",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(restricted_until.map(format_time))
     .bind(format_time(now))
     .bind(user_id)
@@ -118,7 +120,7 @@ pub(crate) async fn set_standing_in(
 /// The standing a reversal leaves the user in, decided on their remaining unreversed steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StandingAfter {
-    pub status: String,
+    pub status: Status,
     pub restricted_until: Option<OffsetDateTime>,
 }
 
@@ -194,7 +196,7 @@ impl Store {
                 id: step_id.to_string(),
             });
         };
-        if step.level == "reinstated" {
+        if step.level == StepLevel::Reinstated {
             return Err(StoreError::Invalid(format!(
                 "step {step_id} is itself a reversal; it cannot be reversed"
             )));
@@ -202,7 +204,7 @@ impl Store {
         let reversal = StepRecord {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: step.user_id.clone(),
-            level: "reinstated".into(),
+            level: StepLevel::Reinstated,
             rung: None,
             until: None,
             reason: reason.to_string(),
@@ -243,7 +245,7 @@ impl Store {
         set_standing_in(
             &mut tx,
             &step.user_id,
-            &after.status,
+            after.status,
             after.restricted_until,
             now,
         )
@@ -379,7 +381,7 @@ pub(crate) fn row_to_step(r: &sqlx::any::AnyRow) -> Result<StepRecord, StoreErro
     Ok(StepRecord {
         id: r.try_get("id")?,
         user_id: r.try_get("user_id")?,
-        level: r.try_get("level")?,
+        level: token(r, "enforcement_steps", "level")?,
         rung: r.try_get("rung")?,
         until: opt_time_col(r, "until")?,
         reason: r.try_get("reason")?,

@@ -1,10 +1,12 @@
 //! Conversations and messages. A message is written once, with the decision taken on it, and never updated or
 //! deleted; the strike and enforcement step it causes are written in the same transaction.
 
+use domain::{Action, JsonColumn, Side, Status, StepLevel, StoredFindings};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
+use crate::column::{json, token};
 use crate::enforcement::StepRecord;
 use crate::parties::UserRecord;
 use crate::time_text::{opt_time_col, time_col};
@@ -32,14 +34,14 @@ pub struct MessageRecord {
     pub id: String,
     pub conversation_id: String,
     pub sender_id: String,
-    /// `buyer` or `seller`: the sender's side in the conversation.
-    pub sender_role: String,
+    /// The sender's side in the conversation.
+    pub sender_role: Side,
     pub original_text: String,
     /// What the recipient sees; `None` when the message was blocked or held.
     pub delivered_text: Option<String>,
-    pub action: String,
-    /// The screening findings as JSON text.
-    pub findings: String,
+    pub action: Action,
+    /// The screening findings (JSON text in the column).
+    pub findings: StoredFindings,
     /// Whether an active contact grant existed between the parties when the message was decided.
     pub contact_grant: bool,
     pub policy_version: String,
@@ -74,13 +76,13 @@ pub struct EnforcementFacts {
 /// An enforcement step decided on the facts, with the standing it leaves the user in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStep {
-    pub level: String,
+    pub level: StepLevel,
     pub rung: Option<i64>,
     pub until: Option<OffsetDateTime>,
     pub reason: String,
     pub notice: String,
     pub decided_by: String,
-    pub status: String,
+    pub status: Status,
     pub restricted_until: Option<OffsetDateTime>,
 }
 
@@ -201,13 +203,13 @@ impl Store {
             None => None,
             Some(id) => Some(UserRecord {
                 id,
-                role: r.try_get("u_role")?,
+                role: crate::column::token(&r, "users", "u_role")?,
                 display_name: r.try_get("u_display_name")?,
                 email: r.try_get("u_email")?,
                 phone: r.try_get("u_phone")?,
                 country: r.try_get("u_country")?,
                 locale: r.try_get("u_locale")?,
-                status: r.try_get("u_status")?,
+                status: crate::column::token(&r, "users", "u_status")?,
                 restricted_until: opt_time_col(&r, "u_restricted_until")?,
                 created_at: time_col(&r, "u_created_at")?,
                 updated_at: time_col(&r, "u_updated_at")?,
@@ -328,11 +330,11 @@ impl Store {
         .bind(&m.id)
         .bind(&m.conversation_id)
         .bind(&m.sender_id)
-        .bind(&m.sender_role)
+        .bind(m.sender_role.as_str())
         .bind(&m.original_text)
         .bind(&m.delivered_text)
-        .bind(&m.action)
-        .bind(&m.findings)
+        .bind(m.action.as_str())
+        .bind(m.findings.to_json())
         .bind(i64::from(m.contact_grant))
         .bind(&m.policy_version)
         .bind(&m.rule)
@@ -437,7 +439,7 @@ impl Store {
         let record = StepRecord {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: m.sender_id.clone(),
-            level: step.level.clone(),
+            level: step.level,
             rung: step.rung,
             until: step.until,
             reason: step.reason.clone(),
@@ -453,7 +455,7 @@ impl Store {
         crate::enforcement::set_standing_in(
             &mut tx,
             &m.sender_id,
-            &step.status,
+            step.status,
             step.restricted_until,
             now,
         )
@@ -513,11 +515,11 @@ fn row_to_message(r: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
         id: r.try_get("id")?,
         conversation_id: r.try_get("conversation_id")?,
         sender_id: r.try_get("sender_id")?,
-        sender_role: r.try_get("sender_role")?,
+        sender_role: token(r, "messages", "sender_role")?,
         original_text: r.try_get("original_text")?,
         delivered_text: r.try_get("delivered_text")?,
-        action: r.try_get("action")?,
-        findings: r.try_get("findings")?,
+        action: token(r, "messages", "action")?,
+        findings: json(r, "messages", "findings")?,
         contact_grant: r.try_get::<i64, _>("contact_grant")? != 0,
         policy_version: r.try_get("policy_version")?,
         rule: r.try_get("rule")?,

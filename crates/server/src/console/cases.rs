@@ -60,7 +60,7 @@ async fn render(
     let active = c.state != "resolved";
     let href = case_href(&c.id);
     let body = html! {
-        h1 { "Case " (short(&c.id)) " " (badge(&c.state)) }
+        h1 { "Case " (short(&c.id)) " " (badge(c.state)) }
         @if let Some(p) = problem { p.error role="alert" #case-problem { (p) } }
         dl.facts #case-facts {
             dt { "About" } dd { (about(c)) }
@@ -127,7 +127,7 @@ async fn render(
                 h2 { "Parties" }
                 @for p in &file.parties {
                     div.party {
-                        h3 { (p.user.display_name) " " (badge(&p.user.status)) }
+                        h3 { (p.user.display_name) " " (badge(p.user.status)) }
                         p { (user_link(&p.user.id)) " · " (p.user.role) }
                         ul {
                             li { (format!("{:.1}", p.standing.strike_points)) " strike points now (" (p.strikes.len()) " strikes)" }
@@ -206,7 +206,7 @@ fn timeline(file: &CaseFile, reveal: Reveal) -> Markup {
                     p.meta { (time_el(e.at)) " · " (e.kind) " · " (e.who) }
                     @if let Some(m) = msg {
                         blockquote.text { (mask::highlight(&m.record.original_text, &m.findings, reveal)) }
-                        p.meta { (badge(&m.record.action)) " · rule " code { (m.record.rule) }
+                        p.meta { (badge(m.record.action)) " · rule " code { (m.record.rule) }
                             @for f in &m.findings { " · " code { (f.category) } } }
                     } @else {
                         p { (e.summary) }

@@ -117,7 +117,7 @@ fn row(viewer: &Viewer, c: &CaseRecord, now: OffsetDateTime, problem: Option<&st
             td { a href=(href) { "Case " (short(&c.id)) } }
             td { (c.queue) }
             td { (about(c)) }
-            td { (badge(&c.state)) }
+            td { (badge(c.state)) }
             td { (due(c, now)) }
             td { @match &c.assignee { Some(a) if held_by_me => strong { "you" }, Some(a) => (a), None => "—" } }
             td {

@@ -187,7 +187,8 @@ pub struct CaseOut {
     /// 1 is the most urgent.
     pub priority: i64,
     /// `open`, `in_review`, `waiting`, `resolved` or `appealed`.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: domain::CaseState,
     pub assignee: Option<String>,
     pub due_at: String,
     pub outcome: Option<String>,
@@ -264,16 +265,12 @@ pub async fn list_cases(
 ) -> Result<Json<Vec<CaseOut>>, ApiError> {
     caller.require(Scope::Investigator)?;
     let states = match q.state {
-        Some(s) => vec![
-            parse_token(
-                &s,
-                "state",
-                cases::CaseState::parse,
-                cases::CaseState::choices(),
-            )?
-            .as_str()
-            .to_string(),
-        ],
+        Some(s) => vec![parse_token(
+            &s,
+            "state",
+            cases::CaseState::parse,
+            cases::CaseState::choices(),
+        )?],
         None => Vec::new(),
     };
     let cases = state

@@ -110,8 +110,13 @@ pub struct ReasonOut {
     pub message: String,
 }
 
-fn reasons(json: &str) -> Vec<ReasonOut> {
-    serde_json::from_str(json).unwrap_or_default()
+fn reasons(r: &domain::Reasons) -> Vec<ReasonOut> {
+    r.0.iter()
+        .map(|r| ReasonOut {
+            code: r.code.clone(),
+            message: r.message.clone(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,0 +1,139 @@
+//! The shared vocabulary, one type per idea, so that no enum travels between crates as a `String`.
+//!
+//! - [`tokens!`] defines a closed set of snake_case tokens (`as_str`, `parse`, `ALL`, `Display`, serde as the
+//!   token); the enums below are the ones more than one crate reads or stores.
+//! - The typed JSON columns ([`StoredFindings`], [`Reasons`]) are what the store keeps as JSON text.
+//!
+//! Parse, don't validate: every type here is read from text once, at the edge (a request, a policy file, a stored
+//! row), and a text that is not one of the tokens is an error there, never a default.
+
+mod json;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+pub use json::{JsonColumn, Reason, Reasons, StoredFinding, StoredFindings};
+pub use tokens::{Token, UnknownToken};
+
+#[doc(hidden)]
+pub use serde as __serde;
+
+tokens! {
+    /// What happens to a message. The order of the variants is their severity (a later one wins).
+    Action {
+        Deliver => "deliver",
+        DeliverWithWarning => "deliver_with_warning",
+        DeliverRedacted => "deliver_redacted",
+        Block => "block",
+        Hold => "hold",
+    }
+}
+
+impl Action {
+    /// Whether the recipient gets (a version of) the message.
+    pub fn delivers(self) -> bool {
+        matches!(
+            self,
+            Action::Deliver | Action::DeliverWithWarning | Action::DeliverRedacted
+        )
+    }
+}
+
+tokens! {
+    /// A rung's level on the enforcement ladder. The order of the variants is their severity.
+    Level {
+        Warning => "warning",
+        Restricted => "restricted",
+        Suspended => "suspended",
+        Removed => "removed",
+    }
+}
+
+tokens! {
+    /// What an enforcement step is: a level of the ladder, or `reinstated`, the reversal of an earlier step.
+    StepLevel {
+        Warning => "warning",
+        Restricted => "restricted",
+        Suspended => "suspended",
+        Removed => "removed",
+        Reinstated => "reinstated",
+    }
+}
+
+impl StepLevel {
+    /// The ladder level of a step; `None` for a reinstatement.
+    pub fn ladder(self) -> Option<Level> {
+        match self {
+            StepLevel::Warning => Some(Level::Warning),
+            StepLevel::Restricted => Some(Level::Restricted),
+            StepLevel::Suspended => Some(Level::Suspended),
+            StepLevel::Removed => Some(Level::Removed),
+            StepLevel::Reinstated => None,
+        }
+    }
+}
+
+impl From<Level> for StepLevel {
+    fn from(level: Level) -> StepLevel {
+        match level {
+            Level::Warning => StepLevel::Warning,
+            Level::Restricted => StepLevel::Restricted,
+            Level::Suspended => StepLevel::Suspended,
+            Level::Removed => StepLevel::Removed,
+        }
+    }
+}
+
+tokens! {
+    /// A user's standing.
+    Status {
+        Active => "active",
+        Warned => "warned",
+        Restricted => "restricted",
+        Suspended => "suspended",
+        Removed => "removed",
+    }
+}
+
+impl Status {
+    /// Whether the user may send messages.
+    pub fn may_send(self) -> bool {
+        matches!(self, Status::Active | Status::Warned)
+    }
+}
+
+tokens! {
+    /// What a marketplace user is: `buyer`, `seller` or `both`.
+    UserRole {
+        Buyer => "buyer",
+        Seller => "seller",
+        Both => "both",
+    }
+}
+
+tokens! {
+    /// A party's side in a conversation or an order.
+    Side {
+        Buyer => "buyer",
+        Seller => "seller",
+    }
+}
+
+tokens! {
+    /// A case's state.
+    CaseState {
+        Open => "open",
+        InReview => "in_review",
+        Waiting => "waiting",
+        Resolved => "resolved",
+        Appealed => "appealed",
+    }
+}
+
+impl CaseState {
+    /// Whether the case still needs an investigator (everything but `resolved`).
+    pub fn is_active(self) -> bool {
+        self != CaseState::Resolved
+    }
+}
