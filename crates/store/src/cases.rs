@@ -2,13 +2,15 @@
 //! outcomes) live in the pure `cases` crate and in `casework`; this module stores what they decide, each change
 //! with its audit entry in the same transaction.
 
-use domain::{CaseState, Status, StepLevel};
+use domain::{CaseState, Status};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
 use crate::column::token;
-use crate::enforcement::{StepRecord, active_steps_in, insert_step_in, set_standing_in};
+use crate::enforcement::{
+    Reversal, StepRecord, active_steps_in, insert_step_in, reverse_step_in, set_standing_in,
+};
 use crate::messaging::is_unique_violation;
 use crate::security::{NewNotification, insert_notification_in};
 use crate::time_text::{opt_time_col, time_col};
@@ -680,12 +682,7 @@ impl Store {
         if change.reverse_all {
             let by = &change.by;
             for step in &facts.active_steps {
-                let reversal = StepRecord {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    user_id: step.user_id.clone(),
-                    level: StepLevel::Reinstated,
-                    rung: None,
-                    until: None,
+                let reversal = Reversal {
                     reason: format!("case {}: reinstated", case.id),
                     notice: format!(
                         "An investigator reversed the {} of {}.",
@@ -693,27 +690,9 @@ impl Store {
                         format_time(step.created_at)
                     ),
                     decided_by: format!("investigator:{by}"),
-                    strike_id: None,
                     case_id: Some(case.id.clone()),
-                    reverses_step_id: Some(step.id.clone()),
-                    reversed_by: None,
-                    created_at: now,
                 };
-                insert_step_in(&mut tx, &reversal).await?;
-                sqlx::query("UPDATE enforcement_steps SET reversed_by = $1 WHERE id = $2 AND reversed_by IS NULL")
-                    .bind(&reversal.id)
-                    .bind(&step.id)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(strike) = &step.strike_id {
-                    sqlx::query(
-                        "UPDATE strikes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL",
-                    )
-                    .bind(format_time(now))
-                    .bind(strike)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                reverse_step_in(&mut tx, step, reversal, now).await?;
             }
         }
         for step in &change.steps {

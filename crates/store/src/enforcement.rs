@@ -117,6 +117,63 @@ pub(crate) async fn set_standing_in(
     Ok(())
 }
 
+/// Why and by whom a step is reversed, and what the user is told.
+pub(crate) struct Reversal {
+    pub reason: String,
+    pub notice: String,
+    pub decided_by: String,
+    /// The case whose outcome reverses the step, if any.
+    pub case_id: Option<String>,
+}
+
+/// Reverses `step`: writes the `reinstated` step that names it, marks the step reversed (refused with
+/// [`StoreError::Invalid`] when it already was, so two reversals cannot both succeed) and voids the strike that
+/// triggered it. Answers the reinstatement. The one place a step is reversed.
+pub(crate) async fn reverse_step_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    step: &StepRecord,
+    r: Reversal,
+    now: OffsetDateTime,
+) -> Result<StepRecord, StoreError> {
+    let reversal = StepRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        user_id: step.user_id.clone(),
+        level: StepLevel::Reinstated,
+        rung: None,
+        until: None,
+        reason: r.reason,
+        notice: r.notice,
+        decided_by: r.decided_by,
+        strike_id: None,
+        case_id: r.case_id,
+        reverses_step_id: Some(step.id.clone()),
+        reversed_by: None,
+        created_at: now,
+    };
+    insert_step_in(tx, &reversal).await?;
+    let updated = sqlx::query(
+        "UPDATE enforcement_steps SET reversed_by = $1 WHERE id = $2 AND reversed_by IS NULL",
+    )
+    .bind(&reversal.id)
+    .bind(&step.id)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Invalid(format!(
+            "step {} was already reversed",
+            step.id
+        )));
+    }
+    if let Some(strike_id) = &step.strike_id {
+        sqlx::query("UPDATE strikes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL")
+            .bind(format_time(now))
+            .bind(strike_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(reversal)
+}
+
 /// The standing a reversal leaves the user in, decided on their remaining unreversed steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StandingAfter {
@@ -201,45 +258,22 @@ impl Store {
                 "step {step_id} is itself a reversal; it cannot be reversed"
             )));
         }
-        let reversal = StepRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            user_id: step.user_id.clone(),
-            level: StepLevel::Reinstated,
-            rung: None,
-            until: None,
-            reason: reason.to_string(),
-            notice: format!(
-                "An investigator reversed the {} of {}: {reason}",
-                step.level,
-                format_time(step.created_at)
-            ),
-            decided_by: format!("investigator:{investigator}"),
-            strike_id: None,
-            case_id: None,
-            reverses_step_id: Some(step.id.clone()),
-            reversed_by: None,
-            created_at: now,
-        };
-        insert_step_in(&mut tx, &reversal).await?;
-        let updated = sqlx::query(
-            "UPDATE enforcement_steps SET reversed_by = $1 WHERE id = $2 AND reversed_by IS NULL",
+        let reversal = reverse_step_in(
+            &mut tx,
+            &step,
+            Reversal {
+                reason: reason.to_string(),
+                notice: format!(
+                    "An investigator reversed the {} of {}: {reason}",
+                    step.level,
+                    format_time(step.created_at)
+                ),
+                decided_by: format!("investigator:{investigator}"),
+                case_id: None,
+            },
+            now,
         )
-        .bind(&reversal.id)
-        .bind(&step.id)
-        .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Invalid(format!(
-                "step {step_id} was already reversed"
-            )));
-        }
-        if let Some(strike_id) = &step.strike_id {
-            sqlx::query("UPDATE strikes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL")
-                .bind(format_time(now))
-                .bind(strike_id)
-                .execute(&mut *tx)
-                .await?;
-        }
         let remaining = active_steps_in(&mut tx, &step.user_id).await?;
         let after = standing_after(&remaining);
         set_standing_in(
