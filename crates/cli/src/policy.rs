@@ -60,7 +60,7 @@ async fn compare(config: &Config, candidate: &Policy, examples: usize) -> anyhow
             ),
         ),
         None => (
-            server::routes::policy::load(&config.messaging).map_err(anyhow::Error::msg)?,
+            server::runtime::load_policy(&config.messaging).map_err(anyhow::Error::msg)?,
             "from the configuration (no policy was activated in this database yet)".to_string(),
         ),
     };

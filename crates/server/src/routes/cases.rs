@@ -29,22 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resolve_case))
 }
 
-/// The case policy: the file named in the configuration, or the built-in one.
-pub fn load_policy(config: &crate::config::CasesConfig) -> Result<cases::CasePolicy, String> {
-    match &config.policy_file {
-        None => Ok(cases::CasePolicy::builtin()),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "could not read the case policy file {}: {e}",
-                    path.display()
-                )
-            })?;
-            cases::CasePolicy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
-        }
-    }
-}
-
 impl From<CaseworkError> for ApiError {
     fn from(e: CaseworkError) -> Self {
         let message = e.to_string();

@@ -1,6 +1,6 @@
 //! Phone-contact requests and grants: a seller asks, the contact policy judges, the buyer decides, revokes or
-//! extends, and lists their grants. Also the contact policy's loading and the periodic expiry of grants. The relay
-//! webhook is in `routes::relay`.
+//! extends, and lists their grants. The relay webhook is in `routes::relay`;
+//! the contact policy's loading and the periodic expiry of grants are in `crate::runtime`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -46,58 +46,6 @@ impl From<ContactError> for ApiError {
             ContactError::Extend(_) => ApiError::new(ErrorCode::ExtensionRefused, message),
             ContactError::Crypto(_) => ApiError::internal(message),
             ContactError::Store(e) => ApiError::from(e),
-        }
-    }
-}
-
-/// The contact policy the configuration names: the file, or the built-in default.
-pub fn load_policy(
-    config: &crate::config::ContactConfig,
-) -> Result<contact::ContactPolicy, String> {
-    match &config.policy_file {
-        None => contact::ContactPolicy::builtin()
-            .map_err(|e| format!("the built-in contact policy: {e}")),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "could not read the contact policy file {}: {e}",
-                    path.display()
-                )
-            })?;
-            contact::ContactPolicy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
-        }
-    }
-}
-
-/// Loads the configured contact policy and records it as the active one (audited when it changed).
-pub async fn activate_policy(
-    state: &AppState,
-    actor: &str,
-) -> Result<messaging::Activation, ApiError> {
-    let policy = load_policy(&state.config.contact)
-        .map_err(|m| ApiError::new(ErrorCode::InvalidPolicy, m))?;
-    Ok(state
-        .messaging
-        .activate_contact_policy(policy, actor, state.now())
-        .await?)
-}
-
-/// Ends the grants whose expiry has come, every `contact.expiry_interval_secs`, for as long as the server runs.
-pub async fn expire_periodically(state: AppState) {
-    let every = std::time::Duration::from_secs(state.config.contact.expiry_interval_secs.max(1));
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match state.contacts.expire_due(state.now()).await {
-            Ok(ended) if !ended.is_empty() => {
-                tracing::info!(
-                    count = ended.len(),
-                    "contact grants expired; their numbers are erased"
-                )
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "contact grants could not be expired; retrying"),
         }
     }
 }
