@@ -74,7 +74,7 @@ impl Casework {
             ),
             None => None,
         };
-        let message = if case.subject_type == "message" {
+        let message = if case.subject_type == cases::SubjectType::Message {
             store.message(&case.subject_id).await?
         } else {
             None
@@ -183,10 +183,10 @@ fn timeline(
     let mut t = vec![TimelineEntry {
         at: case.created_at,
         kind: "opened",
-        who: case.source.clone(),
+        who: case.source.as_str().to_string(),
         summary: format!(
             "Case opened from a {} in queue {}",
-            case.source.replace('_', " "),
+            case.source.as_str().replace('_', " "),
             case.queue
         ),
         id: case.id.clone(),
@@ -198,8 +198,7 @@ fn timeline(
             who: r.reporter_id.clone(),
             summary: format!(
                 "Report ({}) about {} {}: {}",
-                cases::ReportCategory::parse(&r.category)
-                    .map_or(r.category.as_str(), |c| c.label()),
+                r.category.label(),
                 r.subject_type,
                 r.subject_id,
                 r.text

@@ -12,14 +12,14 @@
 mod file;
 mod overview;
 
-pub use cases::{CasePolicy, CaseState, Outcome, ReportCategory, SubjectType};
+pub use cases::{CasePolicy, CaseState, Outcome, ReportCategory, SourceKind, SubjectType};
 pub use file::{CaseFile, TimelineEntry, UserFile};
 pub use overview::{DayCount, Overview};
 pub use store::cases::{CaseFilter, CaseNote, CaseRecord, HeldReview, ReportRecord};
 
 use std::sync::Arc;
 
-use cases::{CaseEvent, Enforcement, Lock, Source};
+use cases::{CaseEvent, Enforcement, Lock, OutcomeEnforcement as _, Source};
 use messaging::Messaging;
 use store::cases::{CaseChange, CaseFacts, Filed, NewCase};
 use store::enforcement::StepRecord;
@@ -199,14 +199,14 @@ impl Casework {
         }
         let routing = self.policy.route(Source::Report(r.category));
         let case = NewCase {
-            subject_type: r.subject.kind.as_str().to_string(),
+            subject_type: r.subject.kind,
             subject_id: r.subject.id.clone(),
             subject_key: format!("{}:{}", r.subject.kind, r.subject.id),
             user_id: facts.reported.clone(),
             conversation_id: facts.conversation_id,
             order_id: facts.order_id,
-            source: cases::SourceKind::Report.as_str().to_string(),
-            category: Some(r.category.as_str().to_string()),
+            source: cases::SourceKind::Report,
+            category: Some(r.category),
             queue: routing.queue,
             priority: i64::from(routing.priority),
             due_at: now + routing.due,
@@ -215,10 +215,10 @@ impl Casework {
         let report = ReportRecord {
             id: uuid::Uuid::now_v7().to_string(),
             reporter_id: r.reporter_id.clone(),
-            subject_type: case.subject_type.clone(),
+            subject_type: case.subject_type,
             subject_id: case.subject_id.clone(),
             reported_user_id: facts.reported,
-            category: r.category.as_str().to_string(),
+            category: r.category,
             text: text.to_string(),
             case_id: String::new(),
             idempotency_key: r.idempotency_key.clone(),
@@ -494,7 +494,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let reason = checked_text(r.reason, "reason")?;
         let before = self.case(case_id).await?;
-        let is_held = before.source == cases::SourceKind::HeldMessage.as_str();
+        let is_held = before.source == cases::SourceKind::HeldMessage;
         match (is_held, r.held) {
             (true, None) => {
                 return Err(CaseworkError::Invalid(
@@ -541,7 +541,7 @@ impl Casework {
                 state: Some(next),
                 assignee: Some(None),
                 locked_at: Some(None),
-                outcome: Some((outcome.as_str().to_string(), reason.to_string())),
+                outcome: Some((outcome, reason.to_string())),
                 first_action: true,
                 steps,
                 reverse_all,

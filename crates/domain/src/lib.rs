@@ -137,3 +137,64 @@ impl CaseState {
         self != CaseState::Resolved
     }
 }
+
+tokens! {
+    /// What a buyer or seller reports.
+    ReportCategory {
+        PhoneRequest => "phone_request",
+        OffPlatformPayment => "off_platform_payment",
+        Phishing => "phishing",
+        CredentialRequest => "credential_request",
+        Harassment => "harassment",
+        Counterfeit => "counterfeit",
+        Other => "other",
+    }
+}
+
+impl ReportCategory {
+    /// A plain-language label for pages and notices.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportCategory::PhoneRequest => "asked for a phone number",
+            ReportCategory::OffPlatformPayment => "asked to pay off the platform",
+            ReportCategory::Phishing => "phishing or a spoofed message",
+            ReportCategory::CredentialRequest => "asked for a password or code",
+            ReportCategory::Harassment => "harassment",
+            ReportCategory::Counterfeit => "counterfeit item",
+            ReportCategory::Other => "something else",
+        }
+    }
+}
+
+tokens! {
+    /// What a report or case is about.
+    SubjectType {
+        Message => "message",
+        Conversation => "conversation",
+        Order => "order",
+        User => "user",
+    }
+}
+
+tokens! {
+    /// How a case came to be: a report (with its category), a message the policy held, an appeal, or a seller's
+    /// phone-contact requests the contact policy flagged as unusual.
+    SourceKind {
+        Report => "report",
+        HeldMessage => "held_message",
+        Appeal => "appeal",
+        ContactReview => "contact_review",
+    }
+}
+
+tokens! {
+    /// What an investigator decides.
+    Outcome {
+        Dismiss => "dismiss",
+        Warn => "warn",
+        Restrict => "restrict",
+        Suspend => "suspend",
+        Remove => "remove",
+        Reinstate => "reinstate",
+    }
+}

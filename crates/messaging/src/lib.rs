@@ -731,13 +731,13 @@ impl Messaging {
     ) -> store::cases::NewCase {
         let routing = self.cases.route(source);
         store::cases::NewCase {
-            subject_type: subject_type.as_str().to_string(),
+            subject_type,
             subject_id: subject_id.to_string(),
             subject_key,
             user_id: user_id.map(str::to_string),
             conversation_id: conversation.map(|c| c.id.clone()),
             order_id: conversation.and_then(|c| c.order_id.clone()),
-            source: source.kind().as_str().to_string(),
+            source: source.kind(),
             category: None,
             queue: routing.queue,
             priority: i64::from(routing.priority),

@@ -2,12 +2,12 @@
 //! outcomes) live in the pure `cases` crate and in `casework`; this module stores what they decide, each change
 //! with its audit entry in the same transaction.
 
-use domain::{CaseState, Status};
+use domain::{CaseState, Outcome, ReportCategory, SourceKind, Status, SubjectType};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
-use crate::column::token;
+use crate::column::{opt_token, token};
 use crate::enforcement::{
     Reversal, StepRecord, active_steps_in, insert_step_in, reverse_step_in, set_standing_in,
 };
@@ -20,15 +20,15 @@ use crate::{Backend, Store, StoreError, format_time};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRecord {
     pub id: String,
-    pub subject_type: String,
+    pub subject_type: SubjectType,
     pub subject_id: String,
     pub subject_key: String,
     /// The user the case is about (the reported party), when there is one.
     pub user_id: Option<String>,
     pub conversation_id: Option<String>,
     pub order_id: Option<String>,
-    pub source: String,
-    pub category: Option<String>,
+    pub source: SourceKind,
+    pub category: Option<ReportCategory>,
     pub queue: String,
     pub priority: i64,
     pub state: CaseState,
@@ -36,7 +36,7 @@ pub struct CaseRecord {
     pub locked_at: Option<OffsetDateTime>,
     pub excluded_assignee: Option<String>,
     pub due_at: OffsetDateTime,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub outcome_reason: Option<String>,
     pub resolved_by: Option<String>,
     pub resolved_at: Option<OffsetDateTime>,
@@ -49,7 +49,7 @@ pub struct CaseRecord {
 /// A case to open (the routing is decided by the case policy).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
-    pub subject_type: String,
+    pub subject_type: SubjectType,
     pub subject_id: String,
     /// Cases with the same key while active are one case: `<type>:<id>` for reports and held messages,
     /// `appeal:<step id>` for an appeal.
@@ -57,8 +57,8 @@ pub struct NewCase {
     pub user_id: Option<String>,
     pub conversation_id: Option<String>,
     pub order_id: Option<String>,
-    pub source: String,
-    pub category: Option<String>,
+    pub source: SourceKind,
+    pub category: Option<ReportCategory>,
     pub queue: String,
     pub priority: i64,
     pub due_at: OffsetDateTime,
@@ -69,10 +69,10 @@ pub struct NewCase {
 pub struct ReportRecord {
     pub id: String,
     pub reporter_id: String,
-    pub subject_type: String,
+    pub subject_type: SubjectType,
     pub subject_id: String,
     pub reported_user_id: Option<String>,
-    pub category: String,
+    pub category: ReportCategory,
     pub text: String,
     pub case_id: String,
     pub idempotency_key: Option<String>,
@@ -122,7 +122,7 @@ pub struct CaseChange {
     pub locked_at: Option<Option<OffsetDateTime>>,
     pub excluded_assignee: Option<Option<String>>,
     /// The outcome and its reason: resolves the case, decided by `by`.
-    pub outcome: Option<(String, String)>,
+    pub outcome: Option<(Outcome, String)>,
     pub first_action: bool,
     pub note: Option<String>,
     /// Enforcement steps to take on the case's user, and the standing they leave.
@@ -165,14 +165,14 @@ const REPORT_COLUMNS: &str = "id, reporter_id, subject_type, subject_id, reporte
 fn row_to_case(r: &sqlx::any::AnyRow) -> Result<CaseRecord, StoreError> {
     Ok(CaseRecord {
         id: r.try_get("id")?,
-        subject_type: r.try_get("subject_type")?,
+        subject_type: token(r, "cases", "subject_type")?,
         subject_id: r.try_get("subject_id")?,
         subject_key: r.try_get("subject_key")?,
         user_id: r.try_get("user_id")?,
         conversation_id: r.try_get("conversation_id")?,
         order_id: r.try_get("order_id")?,
-        source: r.try_get("source")?,
-        category: r.try_get("category")?,
+        source: token(r, "cases", "source")?,
+        category: opt_token(r, "cases", "category")?,
         queue: r.try_get("queue")?,
         priority: r.try_get("priority")?,
         state: token(r, "cases", "state")?,
@@ -180,7 +180,7 @@ fn row_to_case(r: &sqlx::any::AnyRow) -> Result<CaseRecord, StoreError> {
         locked_at: opt_time_col(r, "locked_at")?,
         excluded_assignee: r.try_get("excluded_assignee")?,
         due_at: time_col(r, "due_at")?,
-        outcome: r.try_get("outcome")?,
+        outcome: opt_token(r, "cases", "outcome")?,
         outcome_reason: r.try_get("outcome_reason")?,
         resolved_by: r.try_get("resolved_by")?,
         resolved_at: opt_time_col(r, "resolved_at")?,
@@ -195,10 +195,10 @@ fn row_to_report(r: &sqlx::any::AnyRow) -> Result<ReportRecord, StoreError> {
     Ok(ReportRecord {
         id: r.try_get("id")?,
         reporter_id: r.try_get("reporter_id")?,
-        subject_type: r.try_get("subject_type")?,
+        subject_type: token(r, "reports", "subject_type")?,
         subject_id: r.try_get("subject_id")?,
         reported_user_id: r.try_get("reported_user_id")?,
-        category: r.try_get("category")?,
+        category: token(r, "reports", "category")?,
         text: r.try_get("text")?,
         case_id: r.try_get("case_id")?,
         idempotency_key: r.try_get("idempotency_key")?,
@@ -234,14 +234,14 @@ pub(crate) async fn open_case_in(
     }
     let case = CaseRecord {
         id: uuid::Uuid::now_v7().to_string(),
-        subject_type: c.subject_type.clone(),
+        subject_type: c.subject_type,
         subject_id: c.subject_id.clone(),
         subject_key: c.subject_key.clone(),
         user_id: c.user_id.clone(),
         conversation_id: c.conversation_id.clone(),
         order_id: c.order_id.clone(),
-        source: c.source.clone(),
-        category: c.category.clone(),
+        source: c.source,
+        category: c.category,
         queue: c.queue.clone(),
         priority: c.priority,
         state: CaseState::Open,
@@ -265,14 +265,14 @@ pub(crate) async fn open_case_in(
         "INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, NULL, NULL, NULL, NULL, NULL, $14, $15, $16)"
     ))
     .bind(&case.id)
-    .bind(&case.subject_type)
+    .bind(case.subject_type.as_str())
     .bind(&case.subject_id)
     .bind(&case.subject_key)
     .bind(&case.user_id)
     .bind(&case.conversation_id)
     .bind(&case.order_id)
-    .bind(&case.source)
-    .bind(&case.category)
+    .bind(case.source.as_str())
+    .bind(case.category.map(|c| c.as_str()))
     .bind(&case.queue)
     .bind(case.priority)
     .bind(case.state.as_str())
@@ -353,10 +353,10 @@ impl Store {
         ))
         .bind(&stored.id)
         .bind(&stored.reporter_id)
-        .bind(&stored.subject_type)
+        .bind(stored.subject_type.as_str())
         .bind(&stored.subject_id)
         .bind(&stored.reported_user_id)
-        .bind(&stored.category)
+        .bind(stored.category.as_str())
         .bind(&stored.text)
         .bind(&stored.case_id)
         .bind(&stored.idempotency_key)
@@ -660,7 +660,7 @@ impl Store {
         .bind(&case.assignee)
         .bind(case.locked_at.map(format_time))
         .bind(&case.excluded_assignee)
-        .bind(&case.outcome)
+        .bind(case.outcome.map(|o| o.as_str()))
         .bind(&case.outcome_reason)
         .bind(&case.resolved_by)
         .bind(case.resolved_at.map(format_time))

@@ -14,6 +14,17 @@ pub(crate) fn token<T: Token>(r: &AnyRow, table: &str, col: &str) -> Result<T, S
     T::read(&text).map_err(|e| StoreError::corrupt(table, col, e))
 }
 
+/// Reads a token column that may be NULL.
+pub(crate) fn opt_token<T: Token>(
+    r: &AnyRow,
+    table: &str,
+    col: &str,
+) -> Result<Option<T>, StoreError> {
+    let text: Option<String> = r.try_get(col)?;
+    text.map(|t| T::read(&t).map_err(|e| StoreError::corrupt(table, col, e)))
+        .transpose()
+}
+
 /// Reads a JSON column into its type (`messages.findings`, `contact_requests.reasons`, ...).
 pub(crate) fn json<T: JsonColumn>(r: &AnyRow, table: &str, col: &str) -> Result<T, StoreError> {
     let text: String = r.try_get(col)?;

@@ -138,10 +138,10 @@ async fn render(
                     }
                 }
                 h2 { "Reports" }
-                @if file.reports.is_empty() { p { "None (the case comes from a " (c.source.replace('_', " ")) ")." } }
+                @if file.reports.is_empty() { p { "None (the case comes from a " (c.source.as_str().replace('_', " ")) ")." } }
                 ul { @for r in &file.reports { li {
                     (time_el(r.created_at)) " · " (user_link(&r.reporter_id)) ": "
-                    (casework::ReportCategory::parse(&r.category).map_or(r.category.as_str(), |c| c.label()))
+                    (r.category.label())
                 } } }
                 h2 { "Phone-contact requests" }
                 @if file.contact_requests.is_empty() { p { "None between these two users." } }
@@ -219,7 +219,7 @@ fn timeline(file: &CaseFile, reveal: Reveal) -> Markup {
 
 fn outcome_form(file: &CaseFile, viewer: &Viewer) -> Markup {
     let c = &file.case;
-    let is_held = c.source == "held_message";
+    let is_held = c.source == casework::SourceKind::HeldMessage;
     let outcomes: &[(Outcome, &str)] = &[
         (Outcome::Dismiss, "Dismiss: no breach"),
         (Outcome::Warn, "Warn the user"),

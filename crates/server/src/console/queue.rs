@@ -79,13 +79,9 @@ pub async fn page(
 
 /// What a case is about, in a few words: its category or source, and its subject.
 pub fn about(c: &CaseRecord) -> String {
-    let what = match c
-        .category
-        .as_deref()
-        .and_then(casework::ReportCategory::parse)
-    {
+    let what = match c.category {
         Some(cat) => cat.label().to_string(),
-        None => c.source.replace('_', " "),
+        None => c.source.as_str().replace('_', " "),
     };
     format!("{what} · {} {}", c.subject_type, short(&c.subject_id))
 }

@@ -62,8 +62,8 @@ pub async fn reveal(
     render(&state, &viewer, &id, Reveal::Shown).await
 }
 
-fn report_label(category: &str) -> &str {
-    casework::ReportCategory::parse(category).map_or(category, |c| c.label())
+fn report_label(category: &casework::ReportCategory) -> &'static str {
+    category.label()
 }
 
 /// The form that asks for a reason before personal data is shown.

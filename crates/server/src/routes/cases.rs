@@ -165,8 +165,10 @@ pub struct CaseOut {
     pub conversation_id: Option<String>,
     pub order_id: Option<String>,
     /// `report`, `held_message` or `appeal`.
-    pub source: String,
-    pub category: Option<String>,
+    #[schema(value_type = String)]
+    pub source: domain::SourceKind,
+    #[schema(value_type = Option<String>)]
+    pub category: Option<domain::ReportCategory>,
     pub queue: String,
     /// 1 is the most urgent.
     pub priority: i64,
@@ -175,7 +177,8 @@ pub struct CaseOut {
     pub state: domain::CaseState,
     pub assignee: Option<String>,
     pub due_at: String,
-    pub outcome: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<domain::Outcome>,
     pub outcome_reason: Option<String>,
     pub resolved_by: Option<String>,
     pub created_at: String,
@@ -184,7 +187,8 @@ pub struct CaseOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubjectOut {
     #[serde(rename = "type")]
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: domain::SubjectType,
     pub id: String,
 }
 
@@ -283,7 +287,8 @@ pub struct CaseFileOut {
 pub struct ReportItem {
     pub id: String,
     pub reporter_id: String,
-    pub category: String,
+    #[schema(value_type = String)]
+    pub category: domain::ReportCategory,
     pub text: String,
     pub created_at: String,
 }
