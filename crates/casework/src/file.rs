@@ -80,7 +80,7 @@ impl Casework {
             None
         };
         let held_review = match (&message, &case.conversation_id) {
-            (Some(m), Some(c)) if m.action == "hold" => store
+            (Some(m), Some(c)) if m.action == domain::Action::Hold => store
                 .held_reviews(c)
                 .await?
                 .into_iter()

@@ -13,6 +13,9 @@ mod file;
 mod overview;
 
 pub use cases::{CasePolicy, CaseState, Outcome, ReportCategory, SourceKind, SubjectType};
+/// An investigator's decision on a held message: deliver the original (`released`) or keep it from the
+/// recipient for good (`rejected`).
+pub use domain::HeldDecision;
 pub use file::{CaseFile, TimelineEntry, UserFile};
 pub use overview::{DayCount, Overview};
 pub use store::cases::{CaseFilter, CaseNote, CaseRecord, HeldReview, ReportRecord};
@@ -98,24 +101,6 @@ pub struct ReportFiled {
     pub opened: bool,
     /// True when this repeats an earlier request with the same Idempotency-Key (nothing was stored).
     pub replayed: bool,
-}
-
-/// An investigator's decision on a held message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeldDecision {
-    /// Deliver the original message.
-    Release,
-    /// Keep it from the recipient for good.
-    Reject,
-}
-
-impl HeldDecision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HeldDecision::Release => "released",
-            HeldDecision::Reject => "rejected",
-        }
-    }
 }
 
 /// A resolution.
@@ -546,7 +531,7 @@ impl Casework {
                 steps,
                 reverse_all,
                 standing,
-                held_review: held.map(|h| (f.case.subject_id.clone(), h.as_str().to_string())),
+                held_review: held.map(|h| (f.case.subject_id.clone(), h)),
                 decide_appeals: true,
                 notifications,
                 audit: Some(

@@ -198,3 +198,52 @@ tokens! {
         Reinstate => "reinstate",
     }
 }
+
+tokens! {
+    /// An investigator's decision on a held message, as recorded.
+    HeldDecision {
+        Release => "released",
+        Reject => "rejected",
+    }
+}
+
+tokens! {
+    /// An appeal: `open` until its case is resolved.
+    AppealStatus {
+        Open => "open",
+        Decided => "decided",
+    }
+}
+
+tokens! {
+    /// A phone-contact request: created `refused` or `pending`; a pending one is approved or declined, and an
+    /// approved one ends `revoked` or `expired` with its grant.
+    RequestStatus {
+        Refused => "refused",
+        Pending => "pending",
+        Approved => "approved",
+        Declined => "declined",
+        Revoked => "revoked",
+        Expired => "expired",
+    }
+}
+
+tokens! {
+    /// A contact grant: `active` until revoked or expired.
+    GrantStatus {
+        Active => "active",
+        Revoked => "revoked",
+        Expired => "expired",
+    }
+}
+
+impl GrantStatus {
+    /// The status of the request whose grant is in this status.
+    pub fn request_status(self) -> RequestStatus {
+        match self {
+            GrantStatus::Active => RequestStatus::Approved,
+            GrantStatus::Revoked => RequestStatus::Revoked,
+            GrantStatus::Expired => RequestStatus::Expired,
+        }
+    }
+}

@@ -12,6 +12,7 @@
 //! its policies: a seller's message that pressures the buyer is recorded against the request by
 //! [`crate::Messaging::send`].
 
+use domain::{GrantStatus, RequestStatus};
 use std::sync::Arc;
 
 use ::contact::{
@@ -97,7 +98,7 @@ pub struct RequestOutcome {
     /// As stored (on a replay, as it is now: the buyer may have decided since).
     pub request: ContactRequestRecord,
     /// The status the request was created with, `refused` or `pending`: the first answer, on a replay too.
-    pub created_status: &'static str,
+    pub created_status: RequestStatus,
     /// `None` on a replay: nothing was judged again.
     pub assessment: Option<Assessment>,
     /// True when this answers an earlier request with the same Idempotency-Key (nothing was stored).
@@ -331,11 +332,10 @@ impl Contacts {
             justification: justification.to_string(),
             channel: channel.as_str().to_string(),
             status: if assessment.refused() {
-                "refused"
+                RequestStatus::Refused
             } else {
-                "pending"
-            }
-            .to_string(),
+                RequestStatus::Pending
+            },
             reasons: json(&assessment.refusals),
             review_flags: json(&assessment.review_flags),
             policy_version: policy.version.clone(),
@@ -442,7 +442,7 @@ impl Contacts {
                 what: "contact request for this buyer",
                 id: request_id.to_string(),
             })?;
-        if request.status != "pending" {
+        if request.status != RequestStatus::Pending {
             return Err(ContactError::Conflict(format!(
                 "contact request {request_id} is {}, not pending: it cannot be decided again",
                 request.status
@@ -489,7 +489,7 @@ impl Contacts {
             seller_id: request.seller_id.clone(),
             channel: request.channel.clone(),
             relay_number: String::new(),
-            status: "active".into(),
+            status: GrantStatus::Active,
             expires_at: policy.grant_expiry(now, delivery_date),
             extensions: 0,
             created_at: now,
@@ -542,7 +542,7 @@ impl Contacts {
                 what: "contact grant for this buyer",
                 id: grant_id.to_string(),
             })?;
-        if grant.status != "active" {
+        if grant.status != GrantStatus::Active {
             return Err(ContactError::Conflict(format!(
                 "contact grant {grant_id} is {}; ask for a new contact instead",
                 grant.status
@@ -678,11 +678,11 @@ impl Contacts {
 }
 
 /// A request is created `refused` or `pending`; every later status (approved, declined, ...) was pending first.
-fn created_status(r: &ContactRequestRecord) -> &'static str {
-    if r.status == "refused" {
-        "refused"
+fn created_status(r: &ContactRequestRecord) -> RequestStatus {
+    if r.status == RequestStatus::Refused {
+        RequestStatus::Refused
     } else {
-        "pending"
+        RequestStatus::Pending
     }
 }
 

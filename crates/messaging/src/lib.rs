@@ -690,7 +690,7 @@ impl Messaging {
             .appeals_for_step(step_id)
             .await?
             .iter()
-            .any(|a| a.status == "open")
+            .any(|a| a.status == domain::AppealStatus::Open)
         {
             return Err(MessagingError::Conflict(format!(
                 "an appeal against step {step_id} is already open"

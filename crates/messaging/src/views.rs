@@ -139,7 +139,7 @@ impl Messaging {
                     .held_reviews(&c.id)
                     .await?
                     .into_iter()
-                    .filter(|r| r.decision == "released")
+                    .filter(|r| r.decision == domain::HeldDecision::Release)
                     .map(|r| r.message_id)
                     .collect()
             } else {

@@ -2,7 +2,7 @@
 //! outcomes) live in the pure `cases` crate and in `casework`; this module stores what they decide, each change
 //! with its audit entry in the same transaction.
 
-use domain::{CaseState, Outcome, ReportCategory, SourceKind, Status, SubjectType};
+use domain::{CaseState, HeldDecision, Outcome, ReportCategory, SourceKind, Status, SubjectType};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -92,8 +92,7 @@ pub struct CaseNote {
 pub struct HeldReview {
     pub message_id: String,
     pub case_id: String,
-    /// `released` or `rejected`.
-    pub decision: String,
+    pub decision: HeldDecision,
     pub decided_by: String,
     pub created_at: OffsetDateTime,
 }
@@ -130,7 +129,7 @@ pub struct CaseChange {
     /// Reverse every step in force on the case's user (a `reinstate` outcome), decided by this investigator.
     pub reverse_all: bool,
     pub standing: Option<(Status, Option<OffsetDateTime>)>,
-    pub held_review: Option<(String, String)>,
+    pub held_review: Option<(String, HeldDecision)>,
     /// The message a released held message delivers is its original; the case's appeals are decided.
     pub decide_appeals: bool,
     pub notifications: Vec<NewNotification>,
@@ -555,7 +554,7 @@ impl Store {
                 Ok(HeldReview {
                     message_id: r.try_get("message_id")?,
                     case_id: r.try_get("case_id")?,
-                    decision: r.try_get("decision")?,
+                    decision: token(r, "held_message_reviews", "decision")?,
                     decided_by: r.try_get("decided_by")?,
                     created_at: time_col(r, "created_at")?,
                 })
@@ -707,7 +706,7 @@ impl Store {
             )
             .bind(message_id)
             .bind(&case.id)
-            .bind(decision)
+            .bind(decision.as_str())
             .bind(&change.by)
             .bind(format_time(now))
             .execute(&mut *tx)

@@ -4,7 +4,7 @@
 //! numbers are stored only as ciphertext under the grant's own key (`wrapped_key`, itself encrypted by the
 //! caller); ending a grant sets all three columns to NULL in the statement that ends it, which erases the numbers.
 
-use domain::{JsonColumn, Reasons};
+use domain::{GrantStatus, JsonColumn, Reasons, RequestStatus};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -25,8 +25,7 @@ pub struct ContactRequestRecord {
     pub justification: String,
     /// `voice` or `sms`.
     pub channel: String,
-    /// `refused`, `pending`, `approved`, `declined`, `revoked` or `expired`.
-    pub status: String,
+    pub status: RequestStatus,
     /// The refusal reasons (JSON `[{code, message}]` in the column).
     pub reasons: Reasons,
     /// The review flags (JSON `[{code, message}]` in the column).
@@ -58,8 +57,7 @@ pub struct ContactGrantRecord {
     pub seller_id: String,
     pub channel: String,
     pub relay_number: String,
-    /// `active`, `revoked` or `expired`.
-    pub status: String,
+    pub status: GrantStatus,
     /// The grant's key, encrypted under the server's key; NULL once the grant ended.
     pub wrapped_key: Option<String>,
     /// Personal data, encrypted under the grant's key; NULL once the grant ended.
@@ -129,9 +127,6 @@ pub enum Approval {
 const REQUEST_COLUMNS: &str = "id, order_id, seller_id, buyer_id, purpose, justification, channel, status, reasons, review_flags, policy_version, grant_id, created_at, decided_at, updated_at, idempotency_key";
 const GRANT_COLUMNS: &str = "id, request_id, order_id, buyer_id, seller_id, channel, relay_number, status, wrapped_key, buyer_phone_enc, seller_phone_enc, expires_at, extensions, created_at, ended_at, end_reason";
 const INTERACTION_COLUMNS: &str = "id, grant_id, relay_number, kind, direction, outcome, refusal_code, provider_ref, duration_secs, created_at, ended_at";
-
-/// The request statuses a seller's pressure message is recorded against.
-pub const PRESSURE_STATUSES: [&str; 3] = ["pending", "declined", "revoked"];
 
 impl Store {
     /// The counts a new request about `order_id` by `seller_id` is judged on.
@@ -209,7 +204,7 @@ impl Store {
         .bind(&r.purpose)
         .bind(&r.justification)
         .bind(&r.channel)
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .bind(r.reasons.to_json())
         .bind(r.review_flags.to_json())
         .bind(&r.policy_version)
@@ -235,7 +230,7 @@ impl Store {
             }
             return Err(e.into());
         }
-        let action = if r.status == "refused" {
+        let action = if r.status == RequestStatus::Refused {
             "contact_request.refuse"
         } else {
             "contact_request.create"
@@ -420,7 +415,7 @@ impl Store {
         .bind(&grant.seller_id)
         .bind(&grant.channel)
         .bind("")
-        .bind("active")
+        .bind(GrantStatus::Active.as_str())
         .bind(&grant.wrapped_key)
         .bind(&grant.buyer_phone_enc)
         .bind(&grant.seller_phone_enc)
@@ -473,7 +468,7 @@ impl Store {
         tx.commit().await?;
         let mut stored = grant.clone();
         stored.relay_number = relay_number;
-        stored.status = "active".into();
+        stored.status = GrantStatus::Active;
         stored.extensions = 0;
         stored.created_at = now;
         Ok(Approval::Granted(Box::new(stored)))
@@ -506,7 +501,15 @@ impl Store {
                 id: id.to_string(),
             })?;
         let mut tx = self.write_tx().await?;
-        if !end_grant_in(&mut tx, &grant, "revoked", "revoked by the buyer", now).await? {
+        if !end_grant_in(
+            &mut tx,
+            &grant,
+            GrantStatus::Revoked,
+            "revoked by the buyer",
+            now,
+        )
+        .await?
+        {
             return Err(StoreError::Invalid(format!(
                 "contact grant {id} already ended; there is nothing to revoke"
             )));
@@ -553,7 +556,7 @@ impl Store {
         for grant in due {
             let mut tx = self.write_tx().await?;
             // Another process may have ended it first: then there is nothing to do.
-            if !end_grant_in(&mut tx, &grant, "expired", "expired", now).await? {
+            if !end_grant_in(&mut tx, &grant, GrantStatus::Expired, "expired", now).await? {
                 continue;
             }
             audit::append_in(
@@ -822,7 +825,7 @@ async fn lease_in(
 async fn end_grant_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     grant: &ContactGrantRecord,
-    status: &str,
+    status: GrantStatus,
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
@@ -830,7 +833,7 @@ async fn end_grant_in(
         "UPDATE contact_grants SET status = $1, wrapped_key = NULL, buyer_phone_enc = NULL, seller_phone_enc = NULL, \
          ended_at = $2, end_reason = $3 WHERE id = $4 AND status = 'active'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(format_time(now))
     .bind(reason)
     .bind(&grant.id)
@@ -844,7 +847,7 @@ async fn end_grant_in(
         .execute(&mut **tx)
         .await?;
     sqlx::query("UPDATE contact_requests SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.request_status().as_str())
         .bind(format_time(now))
         .bind(&grant.request_id)
         .execute(&mut **tx)
@@ -861,7 +864,7 @@ fn row_to_request(r: &sqlx::any::AnyRow) -> Result<ContactRequestRecord, StoreEr
         purpose: r.try_get("purpose")?,
         justification: r.try_get("justification")?,
         channel: r.try_get("channel")?,
-        status: r.try_get("status")?,
+        status: crate::column::token(r, "contact_requests", "status")?,
         reasons: crate::column::json(r, "contact_requests", "reasons")?,
         review_flags: crate::column::json(r, "contact_requests", "review_flags")?,
         policy_version: r.try_get("policy_version")?,
@@ -882,7 +885,7 @@ fn row_to_grant(r: &sqlx::any::AnyRow) -> Result<ContactGrantRecord, StoreError>
         seller_id: r.try_get("seller_id")?,
         channel: r.try_get("channel")?,
         relay_number: r.try_get("relay_number")?,
-        status: r.try_get("status")?,
+        status: crate::column::token(r, "contact_grants", "status")?,
         wrapped_key: r.try_get("wrapped_key")?,
         buyer_phone_enc: r.try_get("buyer_phone_enc")?,
         seller_phone_enc: r.try_get("seller_phone_enc")?,

@@ -1,7 +1,7 @@
 //! Strikes, enforcement steps (with their reversal) and appeals. Every step and reversal changes the user's
 //! standing and writes an audit entry in the same transaction.
 
-use domain::{Status, StepLevel};
+use domain::{AppealStatus, Status, StepLevel};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -52,8 +52,7 @@ pub struct AppealRecord {
     pub step_id: String,
     pub user_id: String,
     pub text: String,
-    /// `open` until the case queue takes it.
-    pub status: String,
+    pub status: AppealStatus,
     pub case_id: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -322,7 +321,7 @@ impl Store {
             step_id: step_id.to_string(),
             user_id: user_id.to_string(),
             text: text.to_string(),
-            status: "open".into(),
+            status: AppealStatus::Open,
             case_id: None,
             created_at: now,
         };
@@ -379,7 +378,7 @@ impl Store {
         .bind(&appeal.step_id)
         .bind(&appeal.user_id)
         .bind(&appeal.text)
-        .bind(&appeal.status)
+        .bind(appeal.status.as_str())
         .bind(&appeal.case_id)
         .bind(format_time(now))
         .execute(&mut *tx)
@@ -435,7 +434,7 @@ pub(crate) fn row_to_appeal(r: &sqlx::any::AnyRow) -> Result<AppealRecord, Store
         step_id: r.try_get("step_id")?,
         user_id: r.try_get("user_id")?,
         text: r.try_get("text")?,
-        status: r.try_get("status")?,
+        status: token(r, "appeals", "status")?,
         case_id: r.try_get("case_id")?,
         created_at: time_col(r, "created_at")?,
     })

@@ -57,7 +57,7 @@ async fn render(
     let c = &file.case;
     let me = viewer.account.username.as_str();
     let holds = c.assignee.as_deref() == Some(me);
-    let active = c.state != "resolved";
+    let active = c.state.is_active();
     let href = case_href(&c.id);
     let body = html! {
         h1 { "Case " (short(&c.id)) " " (badge(c.state)) }
@@ -80,7 +80,7 @@ async fn render(
         }
         @if active {
             div.actions {
-                @if c.assignee.is_none() || (!holds && c.state == "open") {
+                @if c.assignee.is_none() || (!holds && c.state == casework::CaseState::Open) {
                     form.inline method="post" action=(format!("{href}/take")) {
                         (viewer.csrf_field())
                         button type="submit" #take { "Take this case" }
@@ -148,7 +148,7 @@ async fn render(
                 ul { @for r in &file.contact_requests { li {
                     (time_el(r.created_at)) " · " (user_link(&r.seller_id)) " asked for a "
                     (r.channel) " contact on order " (r.order_id) " for " (r.purpose.replace('_', " ")) ": "
-                    (badge(&r.status))
+                    (badge(r.status))
                     blockquote.text { (r.justification) }
                 } } }
             }
@@ -166,7 +166,7 @@ fn held_message(file: &CaseFile, viewer: &Viewer, holds: bool, reveal: Reveal) -
     let Some(m) = &file.message else {
         return html! {};
     };
-    if m.action != "hold" {
+    if m.action != domain::Action::Hold {
         return html! {};
     }
     let findings = file
@@ -181,7 +181,7 @@ fn held_message(file: &CaseFile, viewer: &Viewer, holds: bool, reveal: Reveal) -
             p { "From " (user_link(&m.sender_id)) " at " (time_el(m.created_at)) ", rule " code { (m.rule) } }
             blockquote.text { (mask::highlight(&m.original_text, &findings, reveal)) }
             @match &file.held_review {
-                Some(r) => p { "Decided: " (badge(&r.decision)) " by " (r.decided_by) },
+                Some(r) => p { "Decided: " (badge(r.decision)) " by " (r.decided_by) },
                 None if holds => p { "Release it (deliver it as written) or reject it (the recipient never sees it) with the outcome below." },
                 None => p { "Awaiting a decision." },
             }

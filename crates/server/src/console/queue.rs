@@ -96,7 +96,7 @@ pub fn short(id: &str) -> &str {
 }
 
 pub fn due(c: &CaseRecord, now: OffsetDateTime) -> Markup {
-    let overdue = c.due_at <= now && c.state != "resolved";
+    let overdue = c.due_at <= now && c.state.is_active();
     html! {
         @if overdue { strong.overdue { "overdue " } }
         (time_el(c.due_at))

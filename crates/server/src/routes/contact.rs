@@ -87,7 +87,8 @@ pub struct ContactRequestIn {
 pub struct ContactRequestCreated {
     pub id: String,
     /// `pending` (sent to the buyer) or `refused`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::RequestStatus,
     /// Every reason for a refusal; empty when pending.
     pub reasons: Vec<ReasonOut>,
     /// Why the request was flagged for review (it still went to the buyer).
@@ -145,7 +146,7 @@ pub async fn create_request(
         reasons: reasons(&r.reasons),
         review_flags: reasons(&r.review_flags),
         id: r.id,
-        status: out.created_status.to_string(),
+        status: out.created_status,
         policy_version: r.policy_version,
     };
     Ok(super::conversations::created(body, out.replayed))
@@ -164,7 +165,8 @@ pub struct GrantOut {
     /// `voice` or `sms`.
     pub channel: String,
     /// `active`, `revoked` or `expired`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::GrantStatus,
     pub expires_at: String,
     pub extensions: i64,
     pub created_at: String,
@@ -206,7 +208,8 @@ pub struct ContactRequestOut {
     pub justification: String,
     pub channel: String,
     /// `refused`, `pending`, `approved`, `declined`, `revoked` or `expired`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::RequestStatus,
     pub reasons: Vec<ReasonOut>,
     pub review_flags: Vec<ReasonOut>,
     /// What the buyer reads with the request, in plain words.
@@ -310,7 +313,8 @@ pub struct DecisionIn {
 pub struct DecisionOut {
     pub request_id: String,
     /// `approved` or `declined`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::RequestStatus,
     /// The grant's id (on approval).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -366,7 +370,7 @@ pub async fn decide(
             StatusCode::CREATED,
             Json(DecisionOut {
                 request_id: g.request_id,
-                status: "approved".into(),
+                status: domain::RequestStatus::Approved,
                 id: Some(g.id),
                 relay_number: Some(g.relay_number),
                 expires_at: Some(store::format_time(g.expires_at)),
