@@ -259,7 +259,7 @@ fn timeline(
             who: r.seller_id.clone(),
             summary: format!(
                 "Phone-contact request ({}, {}): {} — \"{}\"",
-                r.purpose.replace('_', " "),
+                r.purpose.as_str().replace('_', " "),
                 r.channel,
                 r.status,
                 r.justification

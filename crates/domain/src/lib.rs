@@ -247,3 +247,35 @@ impl GrantStatus {
         }
     }
 }
+
+tokens! {
+    /// Why a seller wants to phone the buyer: a fixed list.
+    Purpose {
+        DeliveryScheduling => "delivery_scheduling",
+        InstallationOrAssembly => "installation_or_assembly",
+        CustomisationDetails => "customisation_details",
+        TechnicalTroubleshooting => "technical_troubleshooting",
+        Other => "other",
+    }
+}
+
+impl Purpose {
+    /// The purpose in plain words, as the buyer reads it.
+    pub fn plain_words(self) -> &'static str {
+        match self {
+            Purpose::DeliveryScheduling => "to schedule the delivery",
+            Purpose::InstallationOrAssembly => "to arrange installation or assembly",
+            Purpose::CustomisationDetails => "to agree on the details of your made-to-order item",
+            Purpose::TechnicalTroubleshooting => "to help with a technical problem with the item",
+            Purpose::Other => "for another reason (read the seller's explanation)",
+        }
+    }
+}
+
+tokens! {
+    /// How the seller wants to reach the buyer.
+    Channel {
+        Voice => "voice",
+        Sms => "sms",
+    }
+}

@@ -64,6 +64,11 @@ macro_rules! tokens {
                 $name::ALL.iter().copied().find(|v| v.as_str() == s)
             }
 
+            /// The tokens, comma-separated (`a, b, c`).
+            pub fn names() -> String {
+                $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+
             /// The accepted tokens, for error messages.
             pub fn choices() -> String {
                 $name::ALL.iter().map(|v| format!("`{}`", v.as_str())).collect::<Vec<_>>().join(", ")

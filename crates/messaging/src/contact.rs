@@ -216,7 +216,7 @@ impl Contacts {
         let purpose = Purpose::parse(&req.purpose).ok_or_else(|| {
             ContactError::Invalid(format!(
                 "`purpose` must be one of {}, not `{}`",
-                Purpose::ALL.map(Purpose::as_str).join(", "),
+                Purpose::names(),
                 req.purpose
             ))
         })?;
@@ -328,9 +328,9 @@ impl Contacts {
             order_id: req.order_id.clone(),
             seller_id: seller.id.clone(),
             buyer_id: order.map(|o| o.buyer_id),
-            purpose: purpose.as_str().to_string(),
+            purpose,
             justification: justification.to_string(),
-            channel: channel.as_str().to_string(),
+            channel,
             status: if assessment.refused() {
                 RequestStatus::Refused
             } else {
@@ -487,7 +487,7 @@ impl Contacts {
             order_id: request.order_id.clone(),
             buyer_id: buyer_id.to_string(),
             seller_id: request.seller_id.clone(),
-            channel: request.channel.clone(),
+            channel: request.channel,
             relay_number: String::new(),
             status: GrantStatus::Active,
             expires_at: policy.grant_expiry(now, delivery_date),

@@ -4,7 +4,7 @@
 //! numbers are stored only as ciphertext under the grant's own key (`wrapped_key`, itself encrypted by the
 //! caller); ending a grant sets all three columns to NULL in the statement that ends it, which erases the numbers.
 
-use domain::{GrantStatus, JsonColumn, Reasons, RequestStatus};
+use domain::{Channel, GrantStatus, JsonColumn, Purpose, Reasons, RequestStatus};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -21,10 +21,9 @@ pub struct ContactRequestRecord {
     pub seller_id: String,
     /// The order's buyer (`None` when the order does not exist).
     pub buyer_id: Option<String>,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub justification: String,
-    /// `voice` or `sms`.
-    pub channel: String,
+    pub channel: Channel,
     pub status: RequestStatus,
     /// The refusal reasons (JSON `[{code, message}]` in the column).
     pub reasons: Reasons,
@@ -55,7 +54,7 @@ pub struct ContactGrantRecord {
     pub order_id: String,
     pub buyer_id: String,
     pub seller_id: String,
-    pub channel: String,
+    pub channel: Channel,
     pub relay_number: String,
     pub status: GrantStatus,
     /// The grant's key, encrypted under the server's key; NULL once the grant ended.
@@ -201,9 +200,9 @@ impl Store {
         .bind(&r.order_id)
         .bind(&r.seller_id)
         .bind(&r.buyer_id)
-        .bind(&r.purpose)
+        .bind(r.purpose.as_str())
         .bind(&r.justification)
-        .bind(&r.channel)
+        .bind(r.channel.as_str())
         .bind(r.status.as_str())
         .bind(r.reasons.to_json())
         .bind(r.review_flags.to_json())
@@ -413,7 +412,7 @@ impl Store {
         .bind(&grant.order_id)
         .bind(&grant.buyer_id)
         .bind(&grant.seller_id)
-        .bind(&grant.channel)
+        .bind(grant.channel.as_str())
         .bind("")
         .bind(GrantStatus::Active.as_str())
         .bind(&grant.wrapped_key)
@@ -861,9 +860,9 @@ fn row_to_request(r: &sqlx::any::AnyRow) -> Result<ContactRequestRecord, StoreEr
         order_id: r.try_get("order_id")?,
         seller_id: r.try_get("seller_id")?,
         buyer_id: r.try_get("buyer_id")?,
-        purpose: r.try_get("purpose")?,
+        purpose: crate::column::token(r, "contact_requests", "purpose")?,
         justification: r.try_get("justification")?,
-        channel: r.try_get("channel")?,
+        channel: crate::column::token(r, "contact_requests", "channel")?,
         status: crate::column::token(r, "contact_requests", "status")?,
         reasons: crate::column::json(r, "contact_requests", "reasons")?,
         review_flags: crate::column::json(r, "contact_requests", "review_flags")?,
@@ -883,7 +882,7 @@ fn row_to_grant(r: &sqlx::any::AnyRow) -> Result<ContactGrantRecord, StoreError>
         order_id: r.try_get("order_id")?,
         buyer_id: r.try_get("buyer_id")?,
         seller_id: r.try_get("seller_id")?,
-        channel: r.try_get("channel")?,
+        channel: crate::column::token(r, "contact_grants", "channel")?,
         relay_number: r.try_get("relay_number")?,
         status: crate::column::token(r, "contact_grants", "status")?,
         wrapped_key: r.try_get("wrapped_key")?,

@@ -147,7 +147,7 @@ async fn render(
                 @if file.contact_requests.is_empty() { p { "None between these two users." } }
                 ul { @for r in &file.contact_requests { li {
                     (time_el(r.created_at)) " · " (user_link(&r.seller_id)) " asked for a "
-                    (r.channel) " contact on order " (r.order_id) " for " (r.purpose.replace('_', " ")) ": "
+                    (r.channel) " contact on order " (r.order_id) " for " (r.purpose.as_str().replace('_', " ")) ": "
                     (badge(r.status))
                     blockquote.text { (r.justification) }
                 } } }

@@ -163,7 +163,8 @@ pub struct GrantOut {
     /// The masked number both parties call or text.
     pub relay_number: String,
     /// `voice` or `sms`.
-    pub channel: String,
+    #[schema(value_type = String)]
+    pub channel: domain::Channel,
     /// `active`, `revoked` or `expired`.
     #[schema(value_type = String)]
     pub status: domain::GrantStatus,
@@ -201,12 +202,14 @@ pub struct ContactRequestOut {
     pub order_id: String,
     pub seller_id: String,
     pub buyer_id: Option<String>,
-    pub purpose: String,
+    #[schema(value_type = String)]
+    pub purpose: domain::Purpose,
     /// The purpose in plain words, for the buyer.
     pub purpose_text: String,
     /// The seller's words.
     pub justification: String,
-    pub channel: String,
+    #[schema(value_type = String)]
+    pub channel: domain::Channel,
     /// `refused`, `pending`, `approved`, `declined`, `revoked` or `expired`.
     #[schema(value_type = String)]
     pub status: domain::RequestStatus,
@@ -236,9 +239,8 @@ fn request_out(
     grant: Option<ContactGrantRecord>,
     violations: Vec<store::contact::ContactViolationRecord>,
 ) -> ContactRequestOut {
-    let purpose = contact::Purpose::parse(&r.purpose);
-    let purpose_text = purpose.map(|p| p.plain_words()).unwrap_or("");
-    let channel_words = if r.channel == "sms" {
+    let purpose_text = r.purpose.plain_words();
+    let channel_words = if r.channel == domain::Channel::Sms {
         "text you"
     } else {
         "call you"
@@ -324,7 +326,8 @@ pub struct DecisionOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub channel: Option<domain::Channel>,
 }
 
 /// The buyer approves or declines a pending request. Approval answers the grant: its id, the relay number both
@@ -479,7 +482,8 @@ pub async fn extend(
 pub struct BuyerGrantOut {
     #[serde(flatten)]
     pub grant: GrantOut,
-    pub purpose: String,
+    #[schema(value_type = String)]
+    pub purpose: domain::Purpose,
     pub purpose_text: String,
     /// The seller's stated justification.
     pub justification: String,
@@ -523,10 +527,7 @@ pub async fn buyer_grants(
             .into_iter()
             .map(|(g, r)| BuyerGrantOut {
                 grant: g.into(),
-                purpose_text: contact::Purpose::parse(&r.purpose)
-                    .map(|p| p.plain_words())
-                    .unwrap_or("")
-                    .to_string(),
+                purpose_text: r.purpose.plain_words().to_string(),
                 purpose: r.purpose,
                 justification: r.justification,
             })
