@@ -279,3 +279,11 @@ tokens! {
         Sms => "sms",
     }
 }
+
+tokens! {
+    /// A console account: `active`, or `disabled` (it cannot sign in).
+    AccountStatus {
+        Active => "active",
+        Disabled => "disabled",
+    }
+}

@@ -634,7 +634,7 @@ impl Contacts {
             None => Route::Refuse {
                 code: "no_active_grant",
             },
-            Some((g, direction, _)) if g.channel != kind.as_str() => {
+            Some((g, direction, _)) if g.channel != kind => {
                 log.grant_id = Some(g.id.clone());
                 log.direction = Some(direction.as_str().to_string());
                 Route::Refuse {
