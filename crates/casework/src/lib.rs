@@ -503,6 +503,26 @@ impl Casework {
                 None => Enforcement::None,
             };
             let (steps, standing, reverse_all) = apply(&enforcement, f, investigator, reason, now);
+            let reversals = if reverse_all {
+                f.active_steps
+                    .iter()
+                    .map(|step| {
+                        let reversal = store::enforcement::Reversal {
+                            reason: format!("case {}: reinstated", f.case.id),
+                            notice: format!(
+                                "An investigator reversed the {} of {}.",
+                                step.level,
+                                store::format_time(step.created_at)
+                            ),
+                            decided_by: actor(investigator),
+                            case_id: Some(f.case.id.clone()),
+                        };
+                        (step.clone(), reversal)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let mut notifications = Vec::new();
             if let Some(user) = &f.case.user_id
                 && outcome != Outcome::Dismiss
@@ -529,7 +549,7 @@ impl Casework {
                 outcome: Some((outcome, reason.to_string())),
                 first_action: true,
                 steps,
-                reverse_all,
+                reversals,
                 standing,
                 held_review: held.map(|h| (f.case.subject_id.clone(), h)),
                 decide_appeals: true,

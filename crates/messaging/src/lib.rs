@@ -637,14 +637,19 @@ impl Messaging {
             Some(g) => Some(g.lock().await),
             None => None,
         };
+        let (investigator, reason) = (investigator.trim(), reason.trim());
+        let reversal = |step: &StepRecord| store::enforcement::Reversal {
+            reason: reason.to_string(),
+            notice: format!(
+                "An investigator reversed the {} of {}: {reason}",
+                step.level,
+                store::format_time(step.created_at)
+            ),
+            decided_by: format!("investigator:{investigator}"),
+            case_id: None,
+        };
         self.store
-            .reverse_enforcement_step(
-                step_id,
-                investigator.trim(),
-                reason.trim(),
-                now,
-                standing_after,
-            )
+            .reverse_enforcement_step(step_id, now, reversal, standing_after)
             .await
             .map_err(|e| match e {
                 StoreError::Invalid(m) => MessagingError::Conflict(m),

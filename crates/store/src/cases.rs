@@ -126,8 +126,8 @@ pub struct CaseChange {
     pub note: Option<String>,
     /// Enforcement steps to take on the case's user, and the standing they leave.
     pub steps: Vec<StepRecord>,
-    /// Reverse every step in force on the case's user (a `reinstate` outcome), decided by this investigator.
-    pub reverse_all: bool,
+    /// Steps in force (from [`CaseFacts::active_steps`]) to reverse, each as described (a `reinstate` outcome).
+    pub reversals: Vec<(StepRecord, Reversal)>,
     pub standing: Option<(Status, Option<OffsetDateTime>)>,
     pub held_review: Option<(String, HeldDecision)>,
     /// The message a released held message delivers is its original; the case's appeals are decided.
@@ -678,21 +678,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if change.reverse_all {
-            let by = &change.by;
-            for step in &facts.active_steps {
-                let reversal = Reversal {
-                    reason: format!("case {}: reinstated", case.id),
-                    notice: format!(
-                        "An investigator reversed the {} of {}.",
-                        step.level,
-                        format_time(step.created_at)
-                    ),
-                    decided_by: format!("investigator:{by}"),
-                    case_id: Some(case.id.clone()),
-                };
-                reverse_step_in(&mut tx, step, reversal, now).await?;
-            }
+        for (step, reversal) in &change.reversals {
+            reverse_step_in(&mut tx, step, reversal, now).await?;
         }
         for step in &change.steps {
             insert_step_in(&mut tx, step).await?;

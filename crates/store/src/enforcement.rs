@@ -116,8 +116,9 @@ pub(crate) async fn set_standing_in(
     Ok(())
 }
 
-/// Why and by whom a step is reversed, and what the user is told.
-pub(crate) struct Reversal {
+/// Why and by whom a step is reversed, and what the user is told: decided by the use case, written as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reversal {
     pub reason: String,
     pub notice: String,
     pub decided_by: String,
@@ -131,7 +132,7 @@ pub(crate) struct Reversal {
 pub(crate) async fn reverse_step_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     step: &StepRecord,
-    r: Reversal,
+    r: &Reversal,
     now: OffsetDateTime,
 ) -> Result<StepRecord, StoreError> {
     let reversal = StepRecord {
@@ -140,11 +141,11 @@ pub(crate) async fn reverse_step_in(
         level: StepLevel::Reinstated,
         rung: None,
         until: None,
-        reason: r.reason,
-        notice: r.notice,
-        decided_by: r.decided_by,
+        reason: r.reason.clone(),
+        notice: r.notice.clone(),
+        decided_by: r.decided_by.clone(),
         strike_id: None,
-        case_id: r.case_id,
+        case_id: r.case_id.clone(),
         reverses_step_id: Some(step.id.clone()),
         reversed_by: None,
         created_at: now,
@@ -227,16 +228,16 @@ impl Store {
             .collect()
     }
 
-    /// Reverses a step on an investigator's decision: writes a `reinstated` step that names it, marks it reversed,
-    /// voids the strike that triggered it, sets the standing `standing_after` decides on the remaining unreversed
-    /// steps, and writes `enforcement.reverse` to the audit log, in one transaction. Reversing a step twice, or a
-    /// reinstatement, is refused.
+    /// Reverses a step on an investigator's decision: writes the `reinstated` step `reversal` describes for the
+    /// step as read in the transaction, marks it reversed, voids the strike that triggered it, sets the standing
+    /// `standing_after` decides on the remaining unreversed steps, and writes `enforcement.reverse` to the audit
+    /// log, in one transaction. Reversing a step twice, or a reinstatement, is refused.
     pub async fn reverse_enforcement_step(
         &self,
         step_id: &str,
-        investigator: &str,
-        reason: &str,
         now: OffsetDateTime,
+        reversal: impl FnOnce(&StepRecord) -> Reversal,
+
         standing_after: impl FnOnce(&[StepRecord]) -> StandingAfter,
     ) -> Result<(StepRecord, StepRecord), StoreError> {
         let mut tx = self.write_tx().await?;
@@ -257,22 +258,8 @@ impl Store {
                 "step {step_id} is itself a reversal; it cannot be reversed"
             )));
         }
-        let reversal = reverse_step_in(
-            &mut tx,
-            &step,
-            Reversal {
-                reason: reason.to_string(),
-                notice: format!(
-                    "An investigator reversed the {} of {}: {reason}",
-                    step.level,
-                    format_time(step.created_at)
-                ),
-                decided_by: format!("investigator:{investigator}"),
-                case_id: None,
-            },
-            now,
-        )
-        .await?;
+        let decided = reversal(&step);
+        let reversal = reverse_step_in(&mut tx, &step, &decided, now).await?;
         let remaining = active_steps_in(&mut tx, &step.user_id).await?;
         let after = standing_after(&remaining);
         set_standing_in(
@@ -294,7 +281,7 @@ impl Store {
                 "step_id": step.id,
                 "level": step.level,
                 "reversal_id": reversal.id,
-                "reason": reason,
+                "reason": decided.reason,
                 "status": after.status,
             })),
             now,
