@@ -26,7 +26,7 @@ use domain::UserRole;
 use policy::{Action, ContactGrant, Policy, PolicyError};
 use screen::Role;
 use store::messaging::{ConversationRecord, MessageRecord, NewStep, NewStrike, Recorded};
-use store::{Backend, Store, StoreError};
+use store::{AuditEntry, Backend, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
 pub use store::enforcement::{AppealRecord, StepRecord};
@@ -498,9 +498,11 @@ impl Messaging {
             created_at: now,
         };
         let mut strike = decision.strike.map(|s| NewStrike {
+            id: uuid::Uuid::now_v7().to_string(),
             category: s.category.as_str().to_string(),
             weight: i64::from(s.weight),
             contact_request_id: None,
+            audit: None,
         });
         // A seller pressing the buyer for a phone contact while a request is waiting for (or was refused by) the
         // buyer: recorded against the request, with a strike of at least the contact policy's weight.
@@ -514,18 +516,30 @@ impl Messaging {
                 .await?
         {
             let weight = i64::from(cp.pressure.strike_weight);
-            strike = Some(match strike {
-                Some(s) => NewStrike {
-                    weight: s.weight.max(weight),
-                    contact_request_id: Some(request.id),
-                    ..s
-                },
-                None => NewStrike {
-                    category: screen::Category::ContactRequest.as_str().to_string(),
-                    weight,
-                    contact_request_id: Some(request.id),
-                },
+            let mut s = strike.unwrap_or_else(|| NewStrike {
+                id: uuid::Uuid::now_v7().to_string(),
+                category: screen::Category::ContactRequest.as_str().to_string(),
+                weight,
+                contact_request_id: None,
+                audit: None,
             });
+            s.weight = s.weight.max(weight);
+            s.audit = Some(
+                AuditEntry::new(
+                    &format!("policy:{}", policy.version),
+                    "contact_request.violation",
+                    &format!("contact_request:{}", request.id),
+                )
+                .with_details(serde_json::json!({
+                    "kind": "pressure",
+                    "user_id": sender.id,
+                    "message_id": message.id,
+                    "strike_id": s.id,
+                    "weight": s.weight,
+                })),
+            );
+            s.contact_request_id = Some(request.id);
+            strike = Some(s);
         }
         let window_start = now - policy.strikes.window;
         let message_id = message.id.clone();
@@ -541,7 +555,7 @@ impl Messaging {
             )
         });
         let enforce = |facts: &store::messaging::EnforcementFacts| {
-            escalation_step(&policy, facts, window_start, &message_id, now)
+            escalation_step(&policy, facts, window_start, &sender.id, &message_id, now)
         };
         let recorded = {
             let _gate = match &self.write_gate {
@@ -822,6 +836,7 @@ fn escalation_step(
     policy: &Policy,
     facts: &store::messaging::EnforcementFacts,
     window_start: OffsetDateTime,
+    sender_id: &str,
     message_id: &str,
     now: OffsetDateTime,
 ) -> Option<NewStep> {
@@ -872,14 +887,34 @@ fn escalation_step(
         "Your messages broke the marketplace's communication policy several times (strike points {:.1} of {}). {consequence} If you think this is wrong, you can appeal this decision; an investigator will review it.",
         e.score, e.threshold
     );
+    let id = uuid::Uuid::now_v7().to_string();
+    let level = domain::StepLevel::from(e.level);
+    let rung = i64::try_from(e.rung).ok();
+    let decided_by = format!("policy:{}", policy.version);
+    let audit = AuditEntry::new(
+        &decided_by,
+        "enforcement.step",
+        &format!("user:{sender_id}"),
+    )
+    .with_details(serde_json::json!({
+        "step_id": id,
+        "level": level,
+        "rung": rung,
+        "until": e.until.map(store::format_time),
+        "reason": reason,
+        "message_id": message_id,
+        "status": standing.status,
+    }));
     Some(NewStep {
-        level: e.level.into(),
-        rung: i64::try_from(e.rung).ok(),
+        id,
+        level,
+        rung,
         until: e.until,
         reason,
         notice,
-        decided_by: format!("policy:{}", policy.version),
+        decided_by,
         status: standing.status,
         restricted_until: standing.until,
+        audit,
     })
 }

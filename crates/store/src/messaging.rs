@@ -53,13 +53,17 @@ pub struct MessageRecord {
 }
 
 /// A strike to write with a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewStrike {
+    /// The strike's id, chosen by the use case (its audit entry names it).
+    pub id: String,
     pub category: String,
     pub weight: i64,
     /// The contact request the message pressured the buyer about: the strike names it, and a
-    /// `contact_violations` row records the pressure (with a `contact_request.violation` audit entry).
+    /// `contact_violations` row records the pressure.
     pub contact_request_id: Option<String>,
+    /// The audit entry the strike writes (`contact_request.violation` for a pressure message), if any.
+    pub audit: Option<AuditEntry>,
 }
 
 /// What the enforcement decision is taken on, read inside the message's transaction.
@@ -74,8 +78,10 @@ pub struct EnforcementFacts {
 }
 
 /// An enforcement step decided on the facts, with the standing it leaves the user in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewStep {
+    /// The step's id, chosen by the use case (its audit entry names it).
+    pub id: String,
     pub level: StepLevel,
     pub rung: Option<i64>,
     pub until: Option<OffsetDateTime>,
@@ -84,6 +90,8 @@ pub struct NewStep {
     pub decided_by: String,
     pub status: Status,
     pub restricted_until: Option<OffsetDateTime>,
+    /// The `enforcement.step` audit entry written with it.
+    pub audit: AuditEntry,
 }
 
 /// The outcome of [`Store::record_message`].
@@ -307,9 +315,9 @@ impl Store {
             .await
     }
 
-    /// Writes a message; with a strike, writes the strike, reads the sender's strikes since `strikes_since` and
-    /// unreversed steps, asks `enforce` for the step to take and writes it, the user's new standing and an
-    /// `enforcement.step` audit entry, all in one transaction. A repeated idempotency key writes nothing and
+    /// Writes a message; with a strike, writes the strike (and its audit entry), reads the sender's strikes since
+    /// `strikes_since` and unreversed steps, asks `enforce` for the step to take and writes it, the user's new
+    /// standing and the step's audit entry, all in one transaction. A repeated idempotency key writes nothing and
     /// answers the first message.
     ///
     /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, so it takes the write lock before reading (a
@@ -364,7 +372,7 @@ impl Store {
             tx.commit().await?;
             return Ok(Recorded::New(None));
         };
-        let strike_id = uuid::Uuid::now_v7().to_string();
+        let strike_id = strike.id.clone();
         // Take the user's row first: on PostgreSQL this serialises concurrent enforcement of one user.
         sqlx::query("UPDATE users SET status = status WHERE id = $1")
             .bind(&m.sender_id)
@@ -397,23 +405,9 @@ impl Store {
             .bind(format_time(now))
             .execute(&mut *tx)
             .await?;
-            audit::append_in(
-                &mut tx,
-                &AuditEntry::new(
-                    &format!("policy:{}", m.policy_version),
-                    "contact_request.violation",
-                    &format!("contact_request:{request_id}"),
-                )
-                .with_details(serde_json::json!({
-                    "kind": "pressure",
-                    "user_id": m.sender_id,
-                    "message_id": m.id,
-                    "strike_id": strike_id,
-                    "weight": strike.weight,
-                })),
-                now,
-            )
-            .await?;
+        }
+        if let Some(entry) = &strike.audit {
+            audit::append_in(&mut tx, entry, now).await?;
         }
         let rows = sqlx::query(
             "SELECT weight, created_at FROM strikes WHERE user_id = $1 AND created_at >= $2 AND voided_at IS NULL ORDER BY created_at",
@@ -437,7 +431,7 @@ impl Store {
             return Ok(Recorded::New(None));
         };
         let record = StepRecord {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: step.id.clone(),
             user_id: m.sender_id.clone(),
             level: step.level,
             rung: step.rung,
@@ -460,25 +454,7 @@ impl Store {
             now,
         )
         .await?;
-        audit::append_in(
-            &mut tx,
-            &AuditEntry::new(
-                &step.decided_by,
-                "enforcement.step",
-                &format!("user:{}", m.sender_id),
-            )
-            .with_details(serde_json::json!({
-                "step_id": record.id,
-                "level": record.level,
-                "rung": record.rung,
-                "until": record.until.map(format_time),
-                "reason": record.reason,
-                "message_id": m.id,
-                "status": step.status,
-            })),
-            now,
-        )
-        .await?;
+        audit::append_in(&mut tx, &step.audit, now).await?;
         tx.commit().await?;
         Ok(Recorded::New(Some(Box::new(record))))
     }
