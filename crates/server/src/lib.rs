@@ -24,7 +24,6 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub use config::Config;
 use error::{ApiError, ErrorCode};
@@ -156,14 +155,7 @@ impl utoipa::Modify for SecurityAddon {
 
 /// The routes and their OpenAPI description, built from the same list so neither can miss a route.
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(routes::health::healthz))
-        .routes(routes!(routes::health::readyz))
-        .routes(routes!(routes::screen::screen))
-        .merge(routes::security::router())
-        .merge(routes::conversations::router())
-        .merge(routes::cases::router())
-        .merge(routes::contact::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::router())
 }
 
 /// The OpenAPI 3.1 document, generated from the code.

@@ -10,28 +10,12 @@ use messaging::{MessagingError, OpenConversation, SendMessage};
 use serde::{Deserialize, Serialize};
 use store::Scope;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
 use crate::wire::FindingOut;
-
-/// Every messaging route: parties, conversations, enforcement and the policy.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(super::parties::put_user))
-        .routes(routes!(super::parties::put_listing))
-        .routes(routes!(super::parties::put_order))
-        .routes(routes!(open_conversation))
-        .routes(routes!(send_message, read_messages))
-        .routes(routes!(super::enforcement::reverse_step))
-        .routes(routes!(super::enforcement::file_appeal))
-        .routes(routes!(super::enforcement::standing))
-        .routes(routes!(super::policy::reload_policy))
-}
 
 impl From<MessagingError> for ApiError {
     fn from(e: MessagingError) -> Self {
