@@ -1,9 +1,7 @@
 //! Case rules, pure: the report categories, where a case is queued (a versioned TOML [`CasePolicy`] with a
 //! built-in default), the case state machine ([`transition`]), who may take a case ([`may_take`]) and what an
-//! investigator's [`Outcome`] does to the user's standing ([`Outcome::enforcement`]). No I/O and no clock: the time
+//! investigator's [`Outcome`] does to the user's standing ([`OutcomeEnforcement::enforcement`]). No I/O and no clock: the time
 //! is passed in.
-
-use std::fmt;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -12,86 +10,9 @@ use time::{Duration, OffsetDateTime};
 /// The policy shipped in the binary.
 pub const BUILTIN: &str = include_str!("../default-case-policy.toml");
 
-/// Generates a closed set of snake_case tokens with `as_str`, `parse` and `ALL`.
-macro_rules! tokens {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+use domain::tokens;
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// The accepted tokens, for error messages.
-            pub fn choices() -> String {
-                $name::ALL.iter().map(|v| format!("`{}`", v.as_str())).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-tokens! {
-    /// What a buyer or seller reports.
-    ReportCategory {
-        PhoneRequest => "phone_request",
-        OffPlatformPayment => "off_platform_payment",
-        Phishing => "phishing",
-        CredentialRequest => "credential_request",
-        Harassment => "harassment",
-        Counterfeit => "counterfeit",
-        Other => "other",
-    }
-}
-
-impl ReportCategory {
-    /// A plain-language label for pages and notices.
-    pub fn label(self) -> &'static str {
-        match self {
-            ReportCategory::PhoneRequest => "asked for a phone number",
-            ReportCategory::OffPlatformPayment => "asked to pay off the platform",
-            ReportCategory::Phishing => "phishing or a spoofed message",
-            ReportCategory::CredentialRequest => "asked for a password or code",
-            ReportCategory::Harassment => "harassment",
-            ReportCategory::Counterfeit => "counterfeit item",
-            ReportCategory::Other => "something else",
-        }
-    }
-}
-
-tokens! {
-    /// What a report or case is about.
-    SubjectType {
-        Message => "message",
-        Conversation => "conversation",
-        Order => "order",
-        User => "user",
-    }
-}
-
-tokens! {
-    /// How a case came to be: a report (with its category), a message the policy held, an appeal, or a seller's
-    /// phone-contact requests the contact policy flagged as unusual.
-    SourceKind {
-        Report => "report",
-        HeldMessage => "held_message",
-        Appeal => "appeal",
-        ContactReview => "contact_review",
-    }
-}
+pub use domain::{Outcome, ReportCategory, SourceKind, SubjectType};
 
 /// Where a case comes from; a report carries its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,35 +34,7 @@ impl Source {
     }
 }
 
-tokens! {
-    /// A case's state.
-    CaseState {
-        Open => "open",
-        InReview => "in_review",
-        Waiting => "waiting",
-        Resolved => "resolved",
-        Appealed => "appealed",
-    }
-}
-
-impl CaseState {
-    /// Whether the case still needs an investigator (everything but `resolved`).
-    pub fn is_active(self) -> bool {
-        self != CaseState::Resolved
-    }
-}
-
-tokens! {
-    /// What an investigator decides.
-    Outcome {
-        Dismiss => "dismiss",
-        Warn => "warn",
-        Restrict => "restrict",
-        Suspend => "suspend",
-        Remove => "remove",
-        Reinstate => "reinstate",
-    }
-}
+pub use domain::CaseState;
 
 /// What an outcome does to the user the case is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,8 +50,13 @@ pub enum Enforcement {
     ReverseAll,
 }
 
-impl Outcome {
-    pub fn enforcement(self, policy: &CasePolicy, now: OffsetDateTime) -> Enforcement {
+/// What an investigator's [`Outcome`] does on the enforcement ladder, under a case policy.
+pub trait OutcomeEnforcement {
+    fn enforcement(self, policy: &CasePolicy, now: OffsetDateTime) -> Enforcement;
+}
+
+impl OutcomeEnforcement for Outcome {
+    fn enforcement(self, policy: &CasePolicy, now: OffsetDateTime) -> Enforcement {
         let step = |level, until| Enforcement::Step { level, until };
         match self {
             Outcome::Dismiss => Enforcement::None,

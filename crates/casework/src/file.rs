@@ -74,13 +74,13 @@ impl Casework {
             ),
             None => None,
         };
-        let message = if case.subject_type == "message" {
+        let message = if case.subject_type == cases::SubjectType::Message {
             store.message(&case.subject_id).await?
         } else {
             None
         };
         let held_review = match (&message, &case.conversation_id) {
-            (Some(m), Some(c)) if m.action == "hold" => store
+            (Some(m), Some(c)) if m.action == domain::Action::Hold => store
                 .held_reviews(c)
                 .await?
                 .into_iter()
@@ -183,10 +183,10 @@ fn timeline(
     let mut t = vec![TimelineEntry {
         at: case.created_at,
         kind: "opened",
-        who: case.source.clone(),
+        who: case.source.as_str().to_string(),
         summary: format!(
             "Case opened from a {} in queue {}",
-            case.source.replace('_', " "),
+            case.source.as_str().replace('_', " "),
             case.queue
         ),
         id: case.id.clone(),
@@ -198,8 +198,7 @@ fn timeline(
             who: r.reporter_id.clone(),
             summary: format!(
                 "Report ({}) about {} {}: {}",
-                cases::ReportCategory::parse(&r.category)
-                    .map_or(r.category.as_str(), |c| c.label()),
+                r.category.label(),
                 r.subject_type,
                 r.subject_id,
                 r.text
@@ -260,7 +259,7 @@ fn timeline(
             who: r.seller_id.clone(),
             summary: format!(
                 "Phone-contact request ({}, {}): {} — \"{}\"",
-                r.purpose.replace('_', " "),
+                r.purpose.as_str().replace('_', " "),
                 r.channel,
                 r.status,
                 r.justification

@@ -12,14 +12,17 @@
 mod file;
 mod overview;
 
-pub use cases::{CasePolicy, CaseState, Outcome, ReportCategory, SubjectType};
+pub use cases::{CasePolicy, CaseState, Outcome, ReportCategory, SourceKind, SubjectType};
+/// An investigator's decision on a held message: deliver the original (`released`) or keep it from the
+/// recipient for good (`rejected`).
+pub use domain::HeldDecision;
 pub use file::{CaseFile, TimelineEntry, UserFile};
 pub use overview::{DayCount, Overview};
 pub use store::cases::{CaseFilter, CaseNote, CaseRecord, HeldReview, ReportRecord};
 
 use std::sync::Arc;
 
-use cases::{CaseEvent, Enforcement, Lock, Source};
+use cases::{CaseEvent, Enforcement, Lock, OutcomeEnforcement as _, Source};
 use messaging::Messaging;
 use store::cases::{CaseChange, CaseFacts, Filed, NewCase};
 use store::enforcement::StepRecord;
@@ -98,24 +101,6 @@ pub struct ReportFiled {
     pub opened: bool,
     /// True when this repeats an earlier request with the same Idempotency-Key (nothing was stored).
     pub replayed: bool,
-}
-
-/// An investigator's decision on a held message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeldDecision {
-    /// Deliver the original message.
-    Release,
-    /// Keep it from the recipient for good.
-    Reject,
-}
-
-impl HeldDecision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HeldDecision::Release => "released",
-            HeldDecision::Reject => "rejected",
-        }
-    }
 }
 
 /// A resolution.
@@ -199,14 +184,14 @@ impl Casework {
         }
         let routing = self.policy.route(Source::Report(r.category));
         let case = NewCase {
-            subject_type: r.subject.kind.as_str().to_string(),
+            subject_type: r.subject.kind,
             subject_id: r.subject.id.clone(),
             subject_key: format!("{}:{}", r.subject.kind, r.subject.id),
             user_id: facts.reported.clone(),
             conversation_id: facts.conversation_id,
             order_id: facts.order_id,
-            source: cases::SourceKind::Report.as_str().to_string(),
-            category: Some(r.category.as_str().to_string()),
+            source: cases::SourceKind::Report,
+            category: Some(r.category),
             queue: routing.queue,
             priority: i64::from(routing.priority),
             due_at: now + routing.due,
@@ -215,10 +200,10 @@ impl Casework {
         let report = ReportRecord {
             id: uuid::Uuid::now_v7().to_string(),
             reporter_id: r.reporter_id.clone(),
-            subject_type: case.subject_type.clone(),
+            subject_type: case.subject_type,
             subject_id: case.subject_id.clone(),
             reported_user_id: facts.reported,
-            category: r.category.as_str().to_string(),
+            category: r.category,
             text: text.to_string(),
             case_id: String::new(),
             idempotency_key: r.idempotency_key.clone(),
@@ -350,7 +335,7 @@ impl Casework {
             filter.states = cases::CaseState::ALL
                 .iter()
                 .filter(|s| s.is_active())
-                .map(|s| s.as_str().to_string())
+                .copied()
                 .collect();
         }
         if filter.limit == 0 {
@@ -378,7 +363,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let policy = &self.policy;
         self.change(case_id, now, |f| {
-            let state = parse_state(&f.case)?;
+            let state = f.case.state;
             cases::may_take(
                 state,
                 lock_of(&f.case).as_ref(),
@@ -391,7 +376,7 @@ impl Casework {
             let next = cases::transition(state, CaseEvent::Take)?;
             Ok(CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 assignee: Some(Some(investigator.to_string())),
                 locked_at: Some(Some(now)),
                 first_action: true,
@@ -415,7 +400,7 @@ impl Casework {
         self.held_change(case_id, investigator, now, CaseEvent::Release, |f, next| {
             CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 assignee: Some(None),
                 locked_at: Some(None),
                 audit: Some(AuditEntry::new(
@@ -441,7 +426,7 @@ impl Casework {
         self.held_change(case_id, investigator, now, CaseEvent::Wait, |f, next| {
             CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 note: Some(format!("Waiting: {reason}")),
                 audit: Some(
                     AuditEntry::new(
@@ -467,7 +452,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let text = checked_text(text, "note")?;
         self.change(case_id, now, |f| {
-            if !parse_state(&f.case)?.is_active() {
+            if !f.case.state.is_active() {
                 return Err(CaseworkError::Invalid(
                     "the case is resolved; notes can be added while it is open, in review, waiting or appealed".into(),
                 ));
@@ -494,7 +479,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let reason = checked_text(r.reason, "reason")?;
         let before = self.case(case_id).await?;
-        let is_held = before.source == cases::SourceKind::HeldMessage.as_str();
+        let is_held = before.source == cases::SourceKind::HeldMessage;
         match (is_held, r.held) {
             (true, None) => {
                 return Err(CaseworkError::Invalid(
@@ -518,6 +503,26 @@ impl Casework {
                 None => Enforcement::None,
             };
             let (steps, standing, reverse_all) = apply(&enforcement, f, investigator, reason, now);
+            let reversals = if reverse_all {
+                f.active_steps
+                    .iter()
+                    .map(|step| {
+                        let reversal = store::enforcement::Reversal {
+                            reason: format!("case {}: reinstated", f.case.id),
+                            notice: format!(
+                                "An investigator reversed the {} of {}.",
+                                step.level,
+                                store::format_time(step.created_at)
+                            ),
+                            decided_by: actor(investigator),
+                            case_id: Some(f.case.id.clone()),
+                        };
+                        (step.clone(), reversal)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let mut notifications = Vec::new();
             if let Some(user) = &f.case.user_id
                 && outcome != Outcome::Dismiss
@@ -538,15 +543,15 @@ impl Casework {
             }
             CaseChange {
                 by: investigator.to_string(),
-                state: Some(next.as_str().to_string()),
+                state: Some(next),
                 assignee: Some(None),
                 locked_at: Some(None),
-                outcome: Some((outcome.as_str().to_string(), reason.to_string())),
+                outcome: Some((outcome, reason.to_string())),
                 first_action: true,
                 steps,
-                reverse_all,
+                reversals,
                 standing,
-                held_review: held.map(|h| (f.case.subject_id.clone(), h.as_str().to_string())),
+                held_review: held.map(|h| (f.case.subject_id.clone(), h)),
                 decide_appeals: true,
                 notifications,
                 audit: Some(
@@ -576,7 +581,7 @@ impl Casework {
     ) -> Result<CaseRecord> {
         let policy = &self.policy;
         self.change(case_id, now, |f| {
-            let state = parse_state(&f.case)?;
+            let state = f.case.state;
             let next = cases::transition(state, event)?;
             if !cases::holds(lock_of(&f.case).as_ref(), investigator, policy, now) {
                 return Err(CaseworkError::Locked(format!(
@@ -633,15 +638,6 @@ fn checked_text<'a>(text: &'a str, what: &str) -> Result<&'a str> {
     Ok(t)
 }
 
-fn parse_state(case: &CaseRecord) -> Result<CaseState> {
-    CaseState::parse(&case.state).ok_or_else(|| {
-        CaseworkError::Invalid(format!(
-            "case {} has an unknown state `{}`",
-            case.id, case.state
-        ))
-    })
-}
-
 fn lock_of(case: &CaseRecord) -> Option<Lock> {
     match (&case.assignee, case.locked_at) {
         (Some(a), Some(at)) => Some(Lock {
@@ -654,7 +650,7 @@ fn lock_of(case: &CaseRecord) -> Option<Lock> {
 
 type Applied = (
     Vec<StepRecord>,
-    Option<(String, Option<OffsetDateTime>)>,
+    Option<(policy::Status, Option<OffsetDateTime>)>,
     bool,
 );
 
@@ -673,7 +669,7 @@ fn apply(
         steps
             .iter()
             .filter_map(|s| {
-                policy::Level::parse(&s.level).map(|level| policy::ActiveStep {
+                s.level.ladder().map(|level| policy::ActiveStep {
                     level,
                     until: s.until,
                 })
@@ -682,7 +678,7 @@ fn apply(
     };
     match *e {
         Enforcement::None => (Vec::new(), None, false),
-        Enforcement::ReverseAll => (Vec::new(), Some(("active".to_string(), None)), true),
+        Enforcement::ReverseAll => (Vec::new(), Some((policy::Status::Active, None)), true),
         Enforcement::Step { level, until } => {
             let consequence = match (level, until) {
                 (policy::Level::Warning, _) => "This is a warning.".to_string(),
@@ -700,7 +696,7 @@ fn apply(
             let step = StepRecord {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user.clone(),
-                level: level.as_str().to_string(),
+                level: level.into(),
                 rung: None,
                 until,
                 reason: format!("case {}: {reason}", f.case.id),
@@ -717,11 +713,7 @@ fn apply(
             let mut steps = in_force(&f.active_steps);
             steps.push(policy::ActiveStep { level, until });
             let standing = policy::standing(&steps, now);
-            (
-                vec![step],
-                Some((standing.status.as_str().to_string(), standing.until)),
-                false,
-            )
+            (vec![step], Some((standing.status, standing.until)), false)
         }
     }
 }

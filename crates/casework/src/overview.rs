@@ -61,7 +61,9 @@ impl Casework {
         let start = (now - Duration::days(days - 1)).replace_time(time::Time::MIDNIGHT);
         let mut reports = BTreeMap::new();
         for r in self.store().reports_since(start).await? {
-            *reports.entry((day(r.created_at), r.category)).or_insert(0) += 1;
+            *reports
+                .entry((day(r.created_at), r.category.as_str().to_string()))
+                .or_insert(0) += 1;
         }
         let mut actions = BTreeMap::new();
         let mut waits: BTreeMap<String, (Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
@@ -72,8 +74,13 @@ impl Casework {
             if resolved < start {
                 continue;
             }
-            *actions.entry((day(resolved), outcome.clone())).or_insert(0) += 1;
-            let key = c.category.clone().unwrap_or_else(|| c.source.clone());
+            *actions
+                .entry((day(resolved), outcome.as_str().to_string()))
+                .or_insert(0) += 1;
+            let key = c
+                .category
+                .map_or(c.source.as_str(), |c| c.as_str())
+                .to_string();
             let entry = waits.entry(key).or_default();
             if let Some(first) = c.first_action_at {
                 entry.0.push(first - c.created_at);

@@ -60,7 +60,7 @@ async fn compare(config: &Config, candidate: &Policy, examples: usize) -> anyhow
             ),
         ),
         None => (
-            server::routes::policy::load(&config.messaging).map_err(anyhow::Error::msg)?,
+            server::runtime::load_policy(&config.messaging).map_err(anyhow::Error::msg)?,
             "from the configuration (no policy was activated in this database yet)".to_string(),
         ),
     };
@@ -89,7 +89,10 @@ async fn compare(config: &Config, candidate: &Policy, examples: usize) -> anyhow
             } else {
                 ContactGrant::Absent
             };
-            let role = screen::Role::parse(&m.sender_role).unwrap_or(screen::Role::Buyer);
+            let role = match m.sender_role {
+                domain::Side::Buyer => screen::Role::Buyer,
+                domain::Side::Seller => screen::Role::Seller,
+            };
             let old = active.decide(&categories, grant, role);
             let new = candidate.decide(&categories, grant, role);
             if (old.action, &old.rule) != (new.action, &new.rule) {
@@ -129,12 +132,11 @@ async fn compare(config: &Config, candidate: &Policy, examples: usize) -> anyhow
 }
 
 /// The categories of the findings stored with a message (unknown names, from an older binary, are skipped).
-fn categories_of(findings_json: &str) -> Vec<screen::Category> {
-    let findings: Vec<serde_json::Value> = serde_json::from_str(findings_json).unwrap_or_default();
+fn categories_of(findings: &domain::StoredFindings) -> Vec<screen::Category> {
     let mut c: Vec<screen::Category> = findings
+        .0
         .iter()
-        .filter_map(|f| f.get("category").and_then(|c| c.as_str()))
-        .filter_map(|c| screen::Category::parse(c).ok())
+        .filter_map(|f| screen::Category::parse(&f.category).ok())
         .collect();
     c.sort();
     c.dedup();

@@ -175,7 +175,7 @@ impl ContactPolicy {
             let Some(purpose) = Purpose::parse(&name) else {
                 return invalid(format!(
                     "{ctx} is not a purpose; the purposes are {}",
-                    Purpose::ALL.map(Purpose::as_str).join(", ")
+                    Purpose::names()
                 ));
             };
             if r.fits_when.is_empty() {

@@ -25,76 +25,7 @@ use time::{Date, Duration, OffsetDateTime, Time};
 /// The built-in policy's text.
 pub const BUILTIN: &str = include_str!("../default-contact-policy.toml");
 
-/// Why a seller wants to phone the buyer: a fixed list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    DeliveryScheduling,
-    InstallationOrAssembly,
-    CustomisationDetails,
-    TechnicalTroubleshooting,
-    Other,
-}
-
-impl Purpose {
-    pub const ALL: [Purpose; 5] = [
-        Purpose::DeliveryScheduling,
-        Purpose::InstallationOrAssembly,
-        Purpose::CustomisationDetails,
-        Purpose::TechnicalTroubleshooting,
-        Purpose::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::DeliveryScheduling => "delivery_scheduling",
-            Purpose::InstallationOrAssembly => "installation_or_assembly",
-            Purpose::CustomisationDetails => "customisation_details",
-            Purpose::TechnicalTroubleshooting => "technical_troubleshooting",
-            Purpose::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Purpose> {
-        Purpose::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    /// The purpose in plain words, as the buyer reads it.
-    pub fn plain_words(self) -> &'static str {
-        match self {
-            Purpose::DeliveryScheduling => "to schedule the delivery",
-            Purpose::InstallationOrAssembly => "to arrange installation or assembly",
-            Purpose::CustomisationDetails => "to agree on the details of your made-to-order item",
-            Purpose::TechnicalTroubleshooting => "to help with a technical problem with the item",
-            Purpose::Other => "for another reason (read the seller's explanation)",
-        }
-    }
-}
-
-/// How the seller wants to reach the buyer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Voice,
-    Sms,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Voice => "voice",
-            Channel::Sms => "sms",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        match s {
-            "voice" => Some(Channel::Voice),
-            "sms" => Some(Channel::Sms),
-            _ => None,
-        }
-    }
-}
+pub use domain::{Channel, Purpose};
 
 /// Every reason a request can be refused for (and the reasons a request is flagged for review). The codes are
 /// stable: the marketplace may branch on them.

@@ -12,6 +12,7 @@
 //! its policies: a seller's message that pressures the buyer is recorded against the request by
 //! [`crate::Messaging::send`].
 
+use domain::{GrantStatus, RequestStatus};
 use std::sync::Arc;
 
 use ::contact::{
@@ -97,7 +98,7 @@ pub struct RequestOutcome {
     /// As stored (on a replay, as it is now: the buyer may have decided since).
     pub request: ContactRequestRecord,
     /// The status the request was created with, `refused` or `pending`: the first answer, on a replay too.
-    pub created_status: &'static str,
+    pub created_status: RequestStatus,
     /// `None` on a replay: nothing was judged again.
     pub assessment: Option<Assessment>,
     /// True when this answers an earlier request with the same Idempotency-Key (nothing was stored).
@@ -215,7 +216,7 @@ impl Contacts {
         let purpose = Purpose::parse(&req.purpose).ok_or_else(|| {
             ContactError::Invalid(format!(
                 "`purpose` must be one of {}, not `{}`",
-                Purpose::ALL.map(Purpose::as_str).join(", "),
+                Purpose::names(),
                 req.purpose
             ))
         })?;
@@ -313,24 +314,30 @@ impl Contacts {
         };
         let assessment = policy.assess(&facts);
         let json = |v: &[::contact::Reason]| {
-            serde_json::to_string(v).map_err(|e| ContactError::Invalid(e.to_string()))
+            domain::Reasons(
+                v.iter()
+                    .map(|r| domain::Reason {
+                        code: r.code.as_str().to_string(),
+                        message: r.message.clone(),
+                    })
+                    .collect(),
+            )
         };
         let record = ContactRequestRecord {
             id: uuid::Uuid::now_v7().to_string(),
             order_id: req.order_id.clone(),
             seller_id: seller.id.clone(),
             buyer_id: order.map(|o| o.buyer_id),
-            purpose: purpose.as_str().to_string(),
+            purpose,
             justification: justification.to_string(),
-            channel: channel.as_str().to_string(),
+            channel,
             status: if assessment.refused() {
-                "refused"
+                RequestStatus::Refused
             } else {
-                "pending"
-            }
-            .to_string(),
-            reasons: json(&assessment.refusals)?,
-            review_flags: json(&assessment.review_flags)?,
+                RequestStatus::Pending
+            },
+            reasons: json(&assessment.refusals),
+            review_flags: json(&assessment.review_flags),
             policy_version: policy.version.clone(),
             grant_id: None,
             created_at: now,
@@ -435,7 +442,7 @@ impl Contacts {
                 what: "contact request for this buyer",
                 id: request_id.to_string(),
             })?;
-        if request.status != "pending" {
+        if request.status != RequestStatus::Pending {
             return Err(ContactError::Conflict(format!(
                 "contact request {request_id} is {}, not pending: it cannot be decided again",
                 request.status
@@ -480,9 +487,9 @@ impl Contacts {
             order_id: request.order_id.clone(),
             buyer_id: buyer_id.to_string(),
             seller_id: request.seller_id.clone(),
-            channel: request.channel.clone(),
+            channel: request.channel,
             relay_number: String::new(),
-            status: "active".into(),
+            status: GrantStatus::Active,
             expires_at: policy.grant_expiry(now, delivery_date),
             extensions: 0,
             created_at: now,
@@ -535,7 +542,7 @@ impl Contacts {
                 what: "contact grant for this buyer",
                 id: grant_id.to_string(),
             })?;
-        if grant.status != "active" {
+        if grant.status != GrantStatus::Active {
             return Err(ContactError::Conflict(format!(
                 "contact grant {grant_id} is {}; ask for a new contact instead",
                 grant.status
@@ -627,7 +634,7 @@ impl Contacts {
             None => Route::Refuse {
                 code: "no_active_grant",
             },
-            Some((g, direction, _)) if g.channel != kind.as_str() => {
+            Some((g, direction, _)) if g.channel != kind => {
                 log.grant_id = Some(g.id.clone());
                 log.direction = Some(direction.as_str().to_string());
                 Route::Refuse {
@@ -671,11 +678,11 @@ impl Contacts {
 }
 
 /// A request is created `refused` or `pending`; every later status (approved, declined, ...) was pending first.
-fn created_status(r: &ContactRequestRecord) -> &'static str {
-    if r.status == "refused" {
-        "refused"
+fn created_status(r: &ContactRequestRecord) -> RequestStatus {
+    if r.status == RequestStatus::Refused {
+        RequestStatus::Refused
     } else {
-        "pending"
+        RequestStatus::Pending
     }
 }
 

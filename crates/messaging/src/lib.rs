@@ -22,10 +22,11 @@ pub use views::{
 
 use std::sync::{Arc, RwLock};
 
+use domain::UserRole;
 use policy::{Action, ContactGrant, Policy, PolicyError};
 use screen::Role;
 use store::messaging::{ConversationRecord, MessageRecord, NewStep, NewStrike, Recorded};
-use store::{Backend, Store, StoreError};
+use store::{AuditEntry, Backend, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
 pub use store::enforcement::{AppealRecord, StepRecord};
@@ -284,8 +285,10 @@ impl Messaging {
                 "`buyer_id` and `seller_id` must be different users".into(),
             ));
         }
-        let buyer = self.user_with_role(&req.buyer_id, "buyer").await?;
-        let seller = self.user_with_role(&req.seller_id, "seller").await?;
+        let buyer = self.user_with_role(&req.buyer_id, UserRole::Buyer).await?;
+        let seller = self
+            .user_with_role(&req.seller_id, UserRole::Seller)
+            .await?;
         let subject_key = match (&req.order_id, &req.listing_id) {
             (Some(order_id), None) => {
                 let order =
@@ -367,7 +370,7 @@ impl Messaging {
         Ok(self.store.open_conversation(&c).await?)
     }
 
-    async fn user_with_role(&self, id: &str, role: &str) -> Result<store::parties::UserRecord> {
+    async fn user_with_role(&self, id: &str, role: UserRole) -> Result<store::parties::UserRecord> {
         let user = self
             .store
             .user(id)
@@ -376,7 +379,7 @@ impl Messaging {
                 what: "user",
                 id: id.to_string(),
             })?;
-        if user.role != role && user.role != "both" {
+        if user.role != role && user.role != UserRole::Both {
             return Err(MessagingError::Invalid(format!(
                 "user `{id}` is registered as a {}, not a {role}",
                 user.role
@@ -477,17 +480,15 @@ impl Messaging {
             )),
             Action::Block | Action::Hold => None,
         };
-        let findings_json = serde_json::to_string(&screening.findings)
-            .map_err(|e| MessagingError::Invalid(format!("findings could not be stored: {e}")))?;
         let message = MessageRecord {
             id: uuid::Uuid::now_v7().to_string(),
             conversation_id: conversation.id.clone(),
             sender_id: sender.id.clone(),
-            sender_role: role_str(role).to_string(),
+            sender_role: side(role),
             original_text: req.text.clone(),
             delivered_text,
-            action: decision.action.as_str().to_string(),
-            findings: findings_json,
+            action: decision.action,
+            findings: stored_findings(&screening.findings),
             contact_grant: grant == ContactGrant::Active,
             policy_version: policy.version.clone(),
             rule: decision.rule.clone(),
@@ -497,9 +498,11 @@ impl Messaging {
             created_at: now,
         };
         let mut strike = decision.strike.map(|s| NewStrike {
+            id: uuid::Uuid::now_v7().to_string(),
             category: s.category.as_str().to_string(),
             weight: i64::from(s.weight),
             contact_request_id: None,
+            audit: None,
         });
         // A seller pressing the buyer for a phone contact while a request is waiting for (or was refused by) the
         // buyer: recorded against the request, with a strike of at least the contact policy's weight.
@@ -513,18 +516,30 @@ impl Messaging {
                 .await?
         {
             let weight = i64::from(cp.pressure.strike_weight);
-            strike = Some(match strike {
-                Some(s) => NewStrike {
-                    weight: s.weight.max(weight),
-                    contact_request_id: Some(request.id),
-                    ..s
-                },
-                None => NewStrike {
-                    category: screen::Category::ContactRequest.as_str().to_string(),
-                    weight,
-                    contact_request_id: Some(request.id),
-                },
+            let mut s = strike.unwrap_or_else(|| NewStrike {
+                id: uuid::Uuid::now_v7().to_string(),
+                category: screen::Category::ContactRequest.as_str().to_string(),
+                weight,
+                contact_request_id: None,
+                audit: None,
             });
+            s.weight = s.weight.max(weight);
+            s.audit = Some(
+                AuditEntry::new(
+                    &format!("policy:{}", policy.version),
+                    "contact_request.violation",
+                    &format!("contact_request:{}", request.id),
+                )
+                .with_details(serde_json::json!({
+                    "kind": "pressure",
+                    "user_id": sender.id,
+                    "message_id": message.id,
+                    "strike_id": s.id,
+                    "weight": s.weight,
+                })),
+            );
+            s.contact_request_id = Some(request.id);
+            strike = Some(s);
         }
         let window_start = now - policy.strikes.window;
         let message_id = message.id.clone();
@@ -540,7 +555,7 @@ impl Messaging {
             )
         });
         let enforce = |facts: &store::messaging::EnforcementFacts| {
-            escalation_step(&policy, facts, window_start, &message_id, now)
+            escalation_step(&policy, facts, window_start, &sender.id, &message_id, now)
         };
         let recorded = {
             let _gate = match &self.write_gate {
@@ -559,7 +574,7 @@ impl Messaging {
         };
         match recorded {
             Recorded::New(step) => Ok(SendOutcome {
-                findings: views::findings_of(&message.findings),
+                findings: message.findings.0.clone(),
                 message,
                 step: step.map(|s| *s),
                 replayed: false,
@@ -577,7 +592,7 @@ impl Messaging {
         sender: &store::parties::UserRecord,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let status = policy::Status::parse(&sender.status).unwrap_or(policy::Status::Active);
+        let status = sender.status;
         let blocked = match status {
             policy::Status::Restricted => sender.restricted_until.is_some_and(|u| u > now),
             policy::Status::Suspended | policy::Status::Removed => true,
@@ -591,7 +606,7 @@ impl Messaging {
         let step = steps
             .iter()
             .rev()
-            .find(|s| s.reversed_by.is_none() && s.level == status.as_str())
+            .find(|s| s.reversed_by.is_none() && s.level.as_str() == status.as_str())
             .map(|s| s.id.clone())
             .unwrap_or_default();
         Err(match status {
@@ -628,7 +643,7 @@ impl Messaging {
         let standing_after = |remaining: &[StepRecord]| {
             let s = policy::standing(&active_steps(remaining), now);
             store::enforcement::StandingAfter {
-                status: s.status.as_str().to_string(),
+                status: s.status,
                 restricted_until: s.until,
             }
         };
@@ -636,14 +651,19 @@ impl Messaging {
             Some(g) => Some(g.lock().await),
             None => None,
         };
+        let (investigator, reason) = (investigator.trim(), reason.trim());
+        let reversal = |step: &StepRecord| store::enforcement::Reversal {
+            reason: reason.to_string(),
+            notice: format!(
+                "An investigator reversed the {} of {}: {reason}",
+                step.level,
+                store::format_time(step.created_at)
+            ),
+            decided_by: format!("investigator:{investigator}"),
+            case_id: None,
+        };
         self.store
-            .reverse_enforcement_step(
-                step_id,
-                investigator.trim(),
-                reason.trim(),
-                now,
-                standing_after,
-            )
+            .reverse_enforcement_step(step_id, now, reversal, standing_after)
             .await
             .map_err(|e| match e {
                 StoreError::Invalid(m) => MessagingError::Conflict(m),
@@ -674,7 +694,7 @@ impl Messaging {
                 what: "enforcement step of this user",
                 id: step_id.to_string(),
             })?;
-        if step.level == "reinstated" {
+        if step.level == domain::StepLevel::Reinstated {
             return Err(MessagingError::Invalid(
                 "a reinstatement cannot be appealed".into(),
             ));
@@ -689,7 +709,7 @@ impl Messaging {
             .appeals_for_step(step_id)
             .await?
             .iter()
-            .any(|a| a.status == "open")
+            .any(|a| a.status == domain::AppealStatus::Open)
         {
             return Err(MessagingError::Conflict(format!(
                 "an appeal against step {step_id} is already open"
@@ -730,13 +750,13 @@ impl Messaging {
     ) -> store::cases::NewCase {
         let routing = self.cases.route(source);
         store::cases::NewCase {
-            subject_type: subject_type.as_str().to_string(),
+            subject_type,
             subject_id: subject_id.to_string(),
             subject_key,
             user_id: user_id.map(str::to_string),
             conversation_id: conversation.map(|c| c.id.clone()),
             order_id: conversation.and_then(|c| c.order_id.clone()),
-            source: source.kind().as_str().to_string(),
+            source: source.kind(),
             category: None,
             queue: routing.queue,
             priority: i64::from(routing.priority),
@@ -746,11 +766,29 @@ impl Messaging {
     }
 }
 
-fn role_str(role: Role) -> &'static str {
+fn side(role: Role) -> domain::Side {
     match role {
-        Role::Buyer => "buyer",
-        Role::Seller => "seller",
+        Role::Buyer => domain::Side::Buyer,
+        Role::Seller => domain::Side::Seller,
     }
+}
+
+/// The findings as the message's record keeps them (and as the API shows a fresh screening's).
+pub fn stored_findings(findings: &[screen::Finding]) -> domain::StoredFindings {
+    domain::StoredFindings(
+        findings
+            .iter()
+            .map(|f| domain::StoredFinding {
+                category: f.category.as_str().to_string(),
+                start: f.start,
+                end: f.end,
+                matched: f.matched.clone(),
+                normalized: f.normalized.clone(),
+                rule: f.rule.to_string(),
+                explanation: f.explanation.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// An `Idempotency-Key` has 1 to 200 characters (the HTTP layer has already checked it is visible ASCII).
@@ -772,20 +810,20 @@ fn replay(
         return Err(MessagingError::IdempotencyKeyReused(key.to_string()));
     }
     Ok(SendOutcome {
-        findings: views::findings_of(&first.findings),
+        findings: first.findings.0.clone(),
         message: first,
         step: None,
         replayed: true,
     })
 }
 
-/// The unreversed steps as the policy crate sees them (reinstatements and unknown levels left out).
+/// The unreversed steps as the policy crate sees them (reinstatements left out).
 fn active_steps(steps: &[StepRecord]) -> Vec<policy::ActiveStep> {
     steps
         .iter()
         .filter(|s| s.reversed_by.is_none())
         .filter_map(|s| {
-            policy::Level::parse(&s.level).map(|level| policy::ActiveStep {
+            s.level.ladder().map(|level| policy::ActiveStep {
                 level,
                 until: s.until,
             })
@@ -798,6 +836,7 @@ fn escalation_step(
     policy: &Policy,
     facts: &store::messaging::EnforcementFacts,
     window_start: OffsetDateTime,
+    sender_id: &str,
     message_id: &str,
     now: OffsetDateTime,
 ) -> Option<NewStep> {
@@ -848,14 +887,34 @@ fn escalation_step(
         "Your messages broke the marketplace's communication policy several times (strike points {:.1} of {}). {consequence} If you think this is wrong, you can appeal this decision; an investigator will review it.",
         e.score, e.threshold
     );
+    let id = uuid::Uuid::now_v7().to_string();
+    let level = domain::StepLevel::from(e.level);
+    let rung = i64::try_from(e.rung).ok();
+    let decided_by = format!("policy:{}", policy.version);
+    let audit = AuditEntry::new(
+        &decided_by,
+        "enforcement.step",
+        &format!("user:{sender_id}"),
+    )
+    .with_details(serde_json::json!({
+        "step_id": id,
+        "level": level,
+        "rung": rung,
+        "until": e.until.map(store::format_time),
+        "reason": reason,
+        "message_id": message_id,
+        "status": standing.status,
+    }));
     Some(NewStep {
-        level: e.level.as_str().to_string(),
-        rung: i64::try_from(e.rung).ok(),
+        id,
+        level,
+        rung,
         until: e.until,
         reason,
         notice,
-        decided_by: format!("policy:{}", policy.version),
-        status: standing.status.as_str().to_string(),
+        decided_by,
+        status: standing.status,
         restricted_until: standing.until,
+        audit,
     })
 }

@@ -82,9 +82,9 @@ impl Messaging {
         now: OffsetDateTime,
     ) -> Result<(UserRecord, bool)> {
         check_id("user", &u.id)?;
-        if !["buyer", "seller", "both"].contains(&u.role.as_str()) {
+        let Some(role) = domain::UserRole::parse(&u.role) else {
             return invalid("`role` must be `buyer`, `seller` or `both`");
-        }
+        };
         let display_name = check_text("display_name", &u.display_name, 100)?;
         let country = screen::Region::parse(&u.country)
             .map_err(|e| MessagingError::Invalid(format!("`country`: {e}")))?
@@ -135,7 +135,7 @@ impl Messaging {
             .upsert_user(
                 &UserUpsert {
                     id: u.id.clone(),
-                    role: u.role.clone(),
+                    role,
                     display_name,
                     email,
                     phone,
@@ -154,7 +154,8 @@ impl Messaging {
         now: OffsetDateTime,
     ) -> Result<(ListingRecord, bool)> {
         check_id("listing", &l.id)?;
-        self.user_with_role(&l.seller_id, "seller").await?;
+        self.user_with_role(&l.seller_id, domain::UserRole::Seller)
+            .await?;
         let record = ListingRecord {
             id: l.id.clone(),
             seller_id: l.seller_id.clone(),
@@ -178,8 +179,10 @@ impl Messaging {
         if o.buyer_id == o.seller_id {
             return invalid("`buyer_id` and `seller_id` must be different users");
         }
-        self.user_with_role(&o.buyer_id, "buyer").await?;
-        self.user_with_role(&o.seller_id, "seller").await?;
+        self.user_with_role(&o.buyer_id, domain::UserRole::Buyer)
+            .await?;
+        self.user_with_role(&o.seller_id, domain::UserRole::Seller)
+            .await?;
         if let Some(listing_id) = &o.listing_id {
             let listing =
                 self.store

@@ -2,29 +2,13 @@
 //! (never the other party's email or phone); an investigator sees originals, findings, actions, rules and policy
 //! versions.
 
-use serde::{Deserialize, Serialize};
 use store::enforcement::StepRecord;
 use store::messaging::{ConversationRecord, MessageRecord};
 use time::OffsetDateTime;
 
 use crate::{Messaging, MessagingError, Result};
 
-/// A screening finding as stored with a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredFinding {
-    pub category: String,
-    pub start: usize,
-    pub end: usize,
-    pub matched: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub normalized: Option<String>,
-    pub rule: String,
-    pub explanation: String,
-}
-
-pub(crate) fn findings_of(json: &str) -> Vec<StoredFinding> {
-    serde_json::from_str(json).unwrap_or_default()
-}
+pub use domain::StoredFinding;
 
 /// The other party, as a participant sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +28,7 @@ pub struct ParticipantMessage {
     /// was not given (only its safety notice is shown).
     pub text: Option<String>,
     /// For the viewer's own messages: what the policy did with it.
-    pub action: Option<String>,
+    pub action: Option<domain::Action>,
     /// The notice for this viewer: why their message was changed or stopped, or a safety notice.
     pub notice: Option<String>,
 }
@@ -54,8 +38,7 @@ pub struct ParticipantView {
     pub conversation_id: String,
     pub order_id: Option<String>,
     pub listing_id: Option<String>,
-    /// `buyer` or `seller`.
-    pub your_role: String,
+    pub your_role: domain::Side,
     pub your_alias: String,
     pub counterpart: CounterpartView,
     pub messages: Vec<ParticipantMessage>,
@@ -67,7 +50,7 @@ pub struct PartyInfo {
     pub user_id: String,
     pub display_name: String,
     pub alias: String,
-    pub status: String,
+    pub status: domain::Status,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,9 +101,19 @@ impl Messaging {
     ) -> Result<ParticipantView> {
         let c = self.conversation_or_404(conversation_id).await?;
         let (your_role, your_alias, other_id, other_alias) = if viewer == c.buyer_id {
-            ("buyer", &c.buyer_alias, &c.seller_id, &c.seller_alias)
+            (
+                domain::Side::Buyer,
+                &c.buyer_alias,
+                &c.seller_id,
+                &c.seller_alias,
+            )
         } else if viewer == c.seller_id {
-            ("seller", &c.seller_alias, &c.buyer_id, &c.buyer_alias)
+            (
+                domain::Side::Seller,
+                &c.seller_alias,
+                &c.buyer_id,
+                &c.buyer_alias,
+            )
         } else {
             return Err(MessagingError::NotAParticipant {
                 user: viewer.to_string(),
@@ -141,12 +134,12 @@ impl Messaging {
             .await?;
         // An investigator's review of a held message: `released` delivers the original, `rejected` keeps it away.
         let released: std::collections::HashSet<String> =
-            if records.iter().any(|m| m.action == "hold") {
+            if records.iter().any(|m| m.action == domain::Action::Hold) {
                 self.store
                     .held_reviews(&c.id)
                     .await?
                     .into_iter()
-                    .filter(|r| r.decision == "released")
+                    .filter(|r| r.decision == domain::HeldDecision::Release)
                     .map(|r| r.message_id)
                     .collect()
             } else {
@@ -192,7 +185,7 @@ impl Messaging {
             conversation_id: c.id.clone(),
             order_id: c.order_id.clone(),
             listing_id: c.listing_id.clone(),
-            your_role: your_role.to_string(),
+            your_role,
             your_alias: your_alias.clone(),
             counterpart: CounterpartView {
                 display_name: other.display_name,
@@ -238,7 +231,7 @@ impl Messaging {
             .await?
             .into_iter()
             .map(|m| InvestigatorMessage {
-                findings: findings_of(&m.findings),
+                findings: m.findings.0.clone(),
                 record: m,
             })
             .collect();

@@ -15,37 +15,7 @@ pub enum Decay {
     None,
 }
 
-/// A rung's level. The order of the variants is their severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Warning,
-    Restricted,
-    Suspended,
-    Removed,
-}
-
-impl Level {
-    pub const ALL: [Level; 4] = [
-        Level::Warning,
-        Level::Restricted,
-        Level::Suspended,
-        Level::Removed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Warning => "warning",
-            Level::Restricted => "restricted",
-            Level::Suspended => "suspended",
-            Level::Removed => "removed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-}
+pub use domain::Level;
 
 /// One rung of the ladder.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,45 +110,7 @@ pub struct ActiveStep {
     pub until: Option<OffsetDateTime>,
 }
 
-/// A user's standing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Active,
-    Warned,
-    Restricted,
-    Suspended,
-    Removed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Warned => "warned",
-            Status::Restricted => "restricted",
-            Status::Suspended => "suspended",
-            Status::Removed => "removed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Active,
-            Status::Warned,
-            Status::Restricted,
-            Status::Suspended,
-            Status::Removed,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-    }
-
-    /// Whether the user may send messages.
-    pub fn may_send(self) -> bool {
-        matches!(self, Status::Active | Status::Warned)
-    }
-}
+pub use domain::Status;
 
 /// A standing at one time: the status and, for a restriction, when it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

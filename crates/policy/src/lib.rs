@@ -25,54 +25,7 @@ use serde::Serialize;
 /// The built-in policy's text.
 pub const BUILTIN: &str = include_str!("../default-communication-policy.toml");
 
-/// What happens to a message. The order of the variants is their severity (a later one wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Deliver,
-    DeliverWithWarning,
-    DeliverRedacted,
-    Block,
-    Hold,
-}
-
-impl Action {
-    pub const ALL: [Action; 5] = [
-        Action::Deliver,
-        Action::DeliverWithWarning,
-        Action::DeliverRedacted,
-        Action::Block,
-        Action::Hold,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Deliver => "deliver",
-            Action::DeliverWithWarning => "deliver_with_warning",
-            Action::DeliverRedacted => "deliver_redacted",
-            Action::Block => "block",
-            Action::Hold => "hold",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// Whether the recipient gets (a version of) the message.
-    pub fn delivers(self) -> bool {
-        matches!(
-            self,
-            Action::Deliver | Action::DeliverWithWarning | Action::DeliverRedacted
-        )
-    }
-}
-
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use domain::Action;
 
 /// Whether the two parties have an active contact grant (a phone contact the buyer approved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,7 +8,12 @@
 //! Signs in as the demo investigator (its password and TOTP secret are fixed: `server::demo`) in headless
 //! Chromium, opens the queue and writes a PNG.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 #[path = "../tests/it/browser.rs"]
 #[allow(dead_code)]

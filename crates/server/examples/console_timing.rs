@@ -8,7 +8,12 @@
 //! Signs in as the demo admin through the login form (fixed password and TOTP secret: `server::demo`), then
 //! requests each page N times and prints the server time (p50, max) and the time the client saw (p50) per page.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 #[tokio::main]
 async fn main() {

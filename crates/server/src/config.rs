@@ -244,10 +244,12 @@ impl Config {
         crate::screening::build_screener(&self.screening)
             .map_err(|e| ConfigError::Invalid(format!("screening: {e}")))?;
         self.security.validate().map_err(ConfigError::Invalid)?;
-        crate::routes::policy::load(&self.messaging)
+        crate::runtime::load_policy(&self.messaging)
             .map_err(|e| ConfigError::Invalid(format!("messaging.policy_file: {e}")))?;
-        crate::routes::contact::load_policy(&self.contact)
+        crate::runtime::load_contact_policy(&self.contact)
             .map_err(|e| ConfigError::Invalid(format!("contact.policy_file: {e}")))?;
+        crate::runtime::load_case_policy(&self.cases)
+            .map_err(|e| ConfigError::Invalid(format!("cases.policy_file: {e}")))?;
         for n in &self.contact.relay_numbers {
             let digits = n.strip_prefix('+').unwrap_or("");
             if !(6..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -268,3 +270,6 @@ impl Config {
             .unwrap_or_else(|e| format!("# the configuration could not be printed: {e}\n"))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -742,7 +742,7 @@ async fn reports(state: &AppState, now: OffsetDateTime) -> Result<(usize, usize)
     let active = cw.queue(&CaseFilter::default()).await?.len();
     let resolved = cw
         .queue(&CaseFilter {
-            states: vec![CaseState::Resolved.as_str().to_string()],
+            states: vec![CaseState::Resolved],
             ..CaseFilter::default()
         })
         .await?

@@ -35,6 +35,21 @@ pub struct FindingOut {
     pub explanation: String,
 }
 
+/// A finding stored with a message, as the API shows it (the same shape as a fresh screening's).
+impl From<domain::StoredFinding> for FindingOut {
+    fn from(f: domain::StoredFinding) -> Self {
+        FindingOut {
+            category: f.category,
+            start: f.start,
+            end: f.end,
+            matched: f.matched,
+            normalized: f.normalized,
+            rule: f.rule,
+            explanation: f.explanation,
+        }
+    }
+}
+
 impl ScreenResult {
     pub fn new(id: Option<serde_json::Value>, s: &screen::Screening) -> Self {
         ScreenResult {
@@ -44,18 +59,10 @@ impl ScreenResult {
                 .iter()
                 .map(|c| c.as_str().to_string())
                 .collect(),
-            findings: s
-                .findings
-                .iter()
-                .map(|f| FindingOut {
-                    category: f.category.as_str().to_string(),
-                    start: f.start,
-                    end: f.end,
-                    matched: f.matched.clone(),
-                    normalized: f.normalized.clone(),
-                    rule: f.rule.to_string(),
-                    explanation: f.explanation.clone(),
-                })
+            findings: messaging::stored_findings(&s.findings)
+                .0
+                .into_iter()
+                .map(FindingOut::from)
                 .collect(),
             redacted: s.redacted.clone(),
             truncated: s.truncated,

@@ -2,11 +2,15 @@
 //! outcomes) live in the pure `cases` crate and in `casework`; this module stores what they decide, each change
 //! with its audit entry in the same transaction.
 
+use domain::{CaseState, HeldDecision, Outcome, ReportCategory, SourceKind, Status, SubjectType};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
-use crate::enforcement::{StepRecord, active_steps_in, insert_step_in, set_standing_in};
+use crate::column::{opt_token, token};
+use crate::enforcement::{
+    Reversal, StepRecord, active_steps_in, insert_step_in, reverse_step_in, set_standing_in,
+};
 use crate::messaging::is_unique_violation;
 use crate::security::{NewNotification, insert_notification_in};
 use crate::time_text::{opt_time_col, time_col};
@@ -16,23 +20,23 @@ use crate::{Backend, Store, StoreError, format_time};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRecord {
     pub id: String,
-    pub subject_type: String,
+    pub subject_type: SubjectType,
     pub subject_id: String,
     pub subject_key: String,
     /// The user the case is about (the reported party), when there is one.
     pub user_id: Option<String>,
     pub conversation_id: Option<String>,
     pub order_id: Option<String>,
-    pub source: String,
-    pub category: Option<String>,
+    pub source: SourceKind,
+    pub category: Option<ReportCategory>,
     pub queue: String,
     pub priority: i64,
-    pub state: String,
+    pub state: CaseState,
     pub assignee: Option<String>,
     pub locked_at: Option<OffsetDateTime>,
     pub excluded_assignee: Option<String>,
     pub due_at: OffsetDateTime,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub outcome_reason: Option<String>,
     pub resolved_by: Option<String>,
     pub resolved_at: Option<OffsetDateTime>,
@@ -45,7 +49,7 @@ pub struct CaseRecord {
 /// A case to open (the routing is decided by the case policy).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
-    pub subject_type: String,
+    pub subject_type: SubjectType,
     pub subject_id: String,
     /// Cases with the same key while active are one case: `<type>:<id>` for reports and held messages,
     /// `appeal:<step id>` for an appeal.
@@ -53,8 +57,8 @@ pub struct NewCase {
     pub user_id: Option<String>,
     pub conversation_id: Option<String>,
     pub order_id: Option<String>,
-    pub source: String,
-    pub category: Option<String>,
+    pub source: SourceKind,
+    pub category: Option<ReportCategory>,
     pub queue: String,
     pub priority: i64,
     pub due_at: OffsetDateTime,
@@ -65,10 +69,10 @@ pub struct NewCase {
 pub struct ReportRecord {
     pub id: String,
     pub reporter_id: String,
-    pub subject_type: String,
+    pub subject_type: SubjectType,
     pub subject_id: String,
     pub reported_user_id: Option<String>,
-    pub category: String,
+    pub category: ReportCategory,
     pub text: String,
     pub case_id: String,
     pub idempotency_key: Option<String>,
@@ -88,8 +92,7 @@ pub struct CaseNote {
 pub struct HeldReview {
     pub message_id: String,
     pub case_id: String,
-    /// `released` or `rejected`.
-    pub decision: String,
+    pub decision: HeldDecision,
     pub decided_by: String,
     pub created_at: OffsetDateTime,
 }
@@ -112,21 +115,21 @@ pub enum Filed {
 pub struct CaseChange {
     /// Who makes the change (the investigator's name): notes, reviews and resolutions are theirs.
     pub by: String,
-    pub state: Option<String>,
+    pub state: Option<CaseState>,
     /// `Some(None)` clears the assignee.
     pub assignee: Option<Option<String>>,
     pub locked_at: Option<Option<OffsetDateTime>>,
     pub excluded_assignee: Option<Option<String>>,
     /// The outcome and its reason: resolves the case, decided by `by`.
-    pub outcome: Option<(String, String)>,
+    pub outcome: Option<(Outcome, String)>,
     pub first_action: bool,
     pub note: Option<String>,
     /// Enforcement steps to take on the case's user, and the standing they leave.
     pub steps: Vec<StepRecord>,
-    /// Reverse every step in force on the case's user (a `reinstate` outcome), decided by this investigator.
-    pub reverse_all: bool,
-    pub standing: Option<(String, Option<OffsetDateTime>)>,
-    pub held_review: Option<(String, String)>,
+    /// Steps in force (from [`CaseFacts::active_steps`]) to reverse, each as described (a `reinstate` outcome).
+    pub reversals: Vec<(StepRecord, Reversal)>,
+    pub standing: Option<(Status, Option<OffsetDateTime>)>,
+    pub held_review: Option<(String, HeldDecision)>,
     /// The message a released held message delivers is its original; the case's appeals are decided.
     pub decide_appeals: bool,
     pub notifications: Vec<NewNotification>,
@@ -148,7 +151,7 @@ pub struct CaseFacts {
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     /// Only these states; all when empty.
-    pub states: Vec<String>,
+    pub states: Vec<CaseState>,
     pub queue: Option<String>,
     pub assignee: Option<String>,
     pub user_id: Option<String>,
@@ -161,22 +164,22 @@ const REPORT_COLUMNS: &str = "id, reporter_id, subject_type, subject_id, reporte
 fn row_to_case(r: &sqlx::any::AnyRow) -> Result<CaseRecord, StoreError> {
     Ok(CaseRecord {
         id: r.try_get("id")?,
-        subject_type: r.try_get("subject_type")?,
+        subject_type: token(r, "cases", "subject_type")?,
         subject_id: r.try_get("subject_id")?,
         subject_key: r.try_get("subject_key")?,
         user_id: r.try_get("user_id")?,
         conversation_id: r.try_get("conversation_id")?,
         order_id: r.try_get("order_id")?,
-        source: r.try_get("source")?,
-        category: r.try_get("category")?,
+        source: token(r, "cases", "source")?,
+        category: opt_token(r, "cases", "category")?,
         queue: r.try_get("queue")?,
         priority: r.try_get("priority")?,
-        state: r.try_get("state")?,
+        state: token(r, "cases", "state")?,
         assignee: r.try_get("assignee")?,
         locked_at: opt_time_col(r, "locked_at")?,
         excluded_assignee: r.try_get("excluded_assignee")?,
         due_at: time_col(r, "due_at")?,
-        outcome: r.try_get("outcome")?,
+        outcome: opt_token(r, "cases", "outcome")?,
         outcome_reason: r.try_get("outcome_reason")?,
         resolved_by: r.try_get("resolved_by")?,
         resolved_at: opt_time_col(r, "resolved_at")?,
@@ -191,10 +194,10 @@ fn row_to_report(r: &sqlx::any::AnyRow) -> Result<ReportRecord, StoreError> {
     Ok(ReportRecord {
         id: r.try_get("id")?,
         reporter_id: r.try_get("reporter_id")?,
-        subject_type: r.try_get("subject_type")?,
+        subject_type: token(r, "reports", "subject_type")?,
         subject_id: r.try_get("subject_id")?,
         reported_user_id: r.try_get("reported_user_id")?,
-        category: r.try_get("category")?,
+        category: token(r, "reports", "category")?,
         text: r.try_get("text")?,
         case_id: r.try_get("case_id")?,
         idempotency_key: r.try_get("idempotency_key")?,
@@ -230,17 +233,17 @@ pub(crate) async fn open_case_in(
     }
     let case = CaseRecord {
         id: uuid::Uuid::now_v7().to_string(),
-        subject_type: c.subject_type.clone(),
+        subject_type: c.subject_type,
         subject_id: c.subject_id.clone(),
         subject_key: c.subject_key.clone(),
         user_id: c.user_id.clone(),
         conversation_id: c.conversation_id.clone(),
         order_id: c.order_id.clone(),
-        source: c.source.clone(),
-        category: c.category.clone(),
+        source: c.source,
+        category: c.category,
         queue: c.queue.clone(),
         priority: c.priority,
-        state: "open".into(),
+        state: CaseState::Open,
         assignee: None,
         locked_at: None,
         excluded_assignee: None,
@@ -261,17 +264,17 @@ pub(crate) async fn open_case_in(
         "INSERT INTO cases ({CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, NULL, NULL, NULL, NULL, NULL, $14, $15, $16)"
     ))
     .bind(&case.id)
-    .bind(&case.subject_type)
+    .bind(case.subject_type.as_str())
     .bind(&case.subject_id)
     .bind(&case.subject_key)
     .bind(&case.user_id)
     .bind(&case.conversation_id)
     .bind(&case.order_id)
-    .bind(&case.source)
-    .bind(&case.category)
+    .bind(case.source.as_str())
+    .bind(case.category.map(|c| c.as_str()))
     .bind(&case.queue)
     .bind(case.priority)
-    .bind(&case.state)
+    .bind(case.state.as_str())
     .bind(format_time(case.due_at))
     .bind(&case.policy_version)
     .bind(format_time(now))
@@ -349,10 +352,10 @@ impl Store {
         ))
         .bind(&stored.id)
         .bind(&stored.reporter_id)
-        .bind(&stored.subject_type)
+        .bind(stored.subject_type.as_str())
         .bind(&stored.subject_id)
         .bind(&stored.reported_user_id)
-        .bind(&stored.category)
+        .bind(stored.category.as_str())
         .bind(&stored.text)
         .bind(&stored.case_id)
         .bind(&stored.idempotency_key)
@@ -428,7 +431,7 @@ impl Store {
         if !filter.states.is_empty() {
             sql.push_str(" AND state IN (");
             for (i, s) in filter.states.iter().enumerate() {
-                param(&mut sql, if i == 0 { "?" } else { ", ?" }, s);
+                param(&mut sql, if i == 0 { "?" } else { ", ?" }, s.as_str());
             }
             sql.push(')');
         }
@@ -551,7 +554,7 @@ impl Store {
                 Ok(HeldReview {
                     message_id: r.try_get("message_id")?,
                     case_id: r.try_get("case_id")?,
-                    decision: r.try_get("decision")?,
+                    decision: token(r, "held_message_reviews", "decision")?,
                     decided_by: r.try_get("decided_by")?,
                     created_at: time_col(r, "created_at")?,
                 })
@@ -652,11 +655,11 @@ impl Store {
             "UPDATE cases SET state = $1, assignee = $2, locked_at = $3, excluded_assignee = $4, outcome = $5, \
              outcome_reason = $6, resolved_by = $7, resolved_at = $8, first_action_at = $9, updated_at = $10 WHERE id = $11",
         )
-        .bind(&case.state)
+        .bind(case.state.as_str())
         .bind(&case.assignee)
         .bind(case.locked_at.map(format_time))
         .bind(&case.excluded_assignee)
-        .bind(&case.outcome)
+        .bind(case.outcome.map(|o| o.as_str()))
         .bind(&case.outcome_reason)
         .bind(&case.resolved_by)
         .bind(case.resolved_at.map(format_time))
@@ -675,50 +678,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if change.reverse_all {
-            let by = &change.by;
-            for step in &facts.active_steps {
-                let reversal = StepRecord {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    user_id: step.user_id.clone(),
-                    level: "reinstated".into(),
-                    rung: None,
-                    until: None,
-                    reason: format!("case {}: reinstated", case.id),
-                    notice: format!(
-                        "An investigator reversed the {} of {}.",
-                        step.level,
-                        format_time(step.created_at)
-                    ),
-                    decided_by: format!("investigator:{by}"),
-                    strike_id: None,
-                    case_id: Some(case.id.clone()),
-                    reverses_step_id: Some(step.id.clone()),
-                    reversed_by: None,
-                    created_at: now,
-                };
-                insert_step_in(&mut tx, &reversal).await?;
-                sqlx::query("UPDATE enforcement_steps SET reversed_by = $1 WHERE id = $2 AND reversed_by IS NULL")
-                    .bind(&reversal.id)
-                    .bind(&step.id)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(strike) = &step.strike_id {
-                    sqlx::query(
-                        "UPDATE strikes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL",
-                    )
-                    .bind(format_time(now))
-                    .bind(strike)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
+        for (step, reversal) in &change.reversals {
+            reverse_step_in(&mut tx, step, reversal, now).await?;
         }
         for step in &change.steps {
             insert_step_in(&mut tx, step).await?;
         }
         if let (Some((status, until)), Some(user)) = (&change.standing, &case.user_id) {
-            set_standing_in(&mut tx, user, status, *until, now).await?;
+            set_standing_in(&mut tx, user, *status, *until, now).await?;
         }
         if let Some((message_id, decision)) = &change.held_review {
             sqlx::query(
@@ -726,7 +693,7 @@ impl Store {
             )
             .bind(message_id)
             .bind(&case.id)
-            .bind(decision)
+            .bind(decision.as_str())
             .bind(&change.by)
             .bind(format_time(now))
             .execute(&mut *tx)

@@ -4,6 +4,7 @@
 //! numbers are stored only as ciphertext under the grant's own key (`wrapped_key`, itself encrypted by the
 //! caller); ending a grant sets all three columns to NULL in the statement that ends it, which erases the numbers.
 
+use domain::{Channel, GrantStatus, JsonColumn, Purpose, Reasons, RequestStatus};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
@@ -20,16 +21,14 @@ pub struct ContactRequestRecord {
     pub seller_id: String,
     /// The order's buyer (`None` when the order does not exist).
     pub buyer_id: Option<String>,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub justification: String,
-    /// `voice` or `sms`.
-    pub channel: String,
-    /// `refused`, `pending`, `approved`, `declined`, `revoked` or `expired`.
-    pub status: String,
-    /// The refusal reasons, JSON `[{code, message}]`.
-    pub reasons: String,
-    /// The review flags, JSON `[{code, message}]`.
-    pub review_flags: String,
+    pub channel: Channel,
+    pub status: RequestStatus,
+    /// The refusal reasons (JSON `[{code, message}]` in the column).
+    pub reasons: Reasons,
+    /// The review flags (JSON `[{code, message}]` in the column).
+    pub review_flags: Reasons,
     pub policy_version: String,
     pub grant_id: Option<String>,
     pub created_at: OffsetDateTime,
@@ -55,10 +54,9 @@ pub struct ContactGrantRecord {
     pub order_id: String,
     pub buyer_id: String,
     pub seller_id: String,
-    pub channel: String,
+    pub channel: Channel,
     pub relay_number: String,
-    /// `active`, `revoked` or `expired`.
-    pub status: String,
+    pub status: GrantStatus,
     /// The grant's key, encrypted under the server's key; NULL once the grant ended.
     pub wrapped_key: Option<String>,
     /// Personal data, encrypted under the grant's key; NULL once the grant ended.
@@ -128,9 +126,6 @@ pub enum Approval {
 const REQUEST_COLUMNS: &str = "id, order_id, seller_id, buyer_id, purpose, justification, channel, status, reasons, review_flags, policy_version, grant_id, created_at, decided_at, updated_at, idempotency_key";
 const GRANT_COLUMNS: &str = "id, request_id, order_id, buyer_id, seller_id, channel, relay_number, status, wrapped_key, buyer_phone_enc, seller_phone_enc, expires_at, extensions, created_at, ended_at, end_reason";
 const INTERACTION_COLUMNS: &str = "id, grant_id, relay_number, kind, direction, outcome, refusal_code, provider_ref, duration_secs, created_at, ended_at";
-
-/// The request statuses a seller's pressure message is recorded against.
-pub const PRESSURE_STATUSES: [&str; 3] = ["pending", "declined", "revoked"];
 
 impl Store {
     /// The counts a new request about `order_id` by `seller_id` is judged on.
@@ -205,12 +200,12 @@ impl Store {
         .bind(&r.order_id)
         .bind(&r.seller_id)
         .bind(&r.buyer_id)
-        .bind(&r.purpose)
+        .bind(r.purpose.as_str())
         .bind(&r.justification)
-        .bind(&r.channel)
-        .bind(&r.status)
-        .bind(&r.reasons)
-        .bind(&r.review_flags)
+        .bind(r.channel.as_str())
+        .bind(r.status.as_str())
+        .bind(r.reasons.to_json())
+        .bind(r.review_flags.to_json())
         .bind(&r.policy_version)
         .bind(&r.grant_id)
         .bind(format_time(r.created_at))
@@ -234,9 +229,7 @@ impl Store {
             }
             return Err(e.into());
         }
-        let reasons: serde_json::Value =
-            serde_json::from_str(&r.reasons).unwrap_or(serde_json::Value::Null);
-        let action = if r.status == "refused" {
+        let action = if r.status == RequestStatus::Refused {
             "contact_request.refuse"
         } else {
             "contact_request.create"
@@ -251,15 +244,13 @@ impl Store {
                 "purpose": r.purpose,
                 "channel": r.channel,
                 "status": r.status,
-                "reasons": reasons,
+                "reasons": r.reasons,
                 "policy_version": r.policy_version,
             })),
             r.created_at,
         )
         .await?;
-        let flags: serde_json::Value =
-            serde_json::from_str(&r.review_flags).unwrap_or(serde_json::Value::Null);
-        if flags.as_array().is_some_and(|a| !a.is_empty()) {
+        if !r.review_flags.is_empty() {
             audit::append_in(
                 &mut tx,
                 &AuditEntry::new(
@@ -267,7 +258,9 @@ impl Store {
                     "contact_request.flag",
                     &subject,
                 )
-                .with_details(serde_json::json!({"seller_id": r.seller_id, "flags": flags})),
+                .with_details(
+                    serde_json::json!({"seller_id": r.seller_id, "flags": r.review_flags}),
+                ),
                 r.created_at,
             )
             .await?;
@@ -419,9 +412,9 @@ impl Store {
         .bind(&grant.order_id)
         .bind(&grant.buyer_id)
         .bind(&grant.seller_id)
-        .bind(&grant.channel)
+        .bind(grant.channel.as_str())
         .bind("")
-        .bind("active")
+        .bind(GrantStatus::Active.as_str())
         .bind(&grant.wrapped_key)
         .bind(&grant.buyer_phone_enc)
         .bind(&grant.seller_phone_enc)
@@ -474,7 +467,7 @@ impl Store {
         tx.commit().await?;
         let mut stored = grant.clone();
         stored.relay_number = relay_number;
-        stored.status = "active".into();
+        stored.status = GrantStatus::Active;
         stored.extensions = 0;
         stored.created_at = now;
         Ok(Approval::Granted(Box::new(stored)))
@@ -507,7 +500,15 @@ impl Store {
                 id: id.to_string(),
             })?;
         let mut tx = self.write_tx().await?;
-        if !end_grant_in(&mut tx, &grant, "revoked", "revoked by the buyer", now).await? {
+        if !end_grant_in(
+            &mut tx,
+            &grant,
+            GrantStatus::Revoked,
+            "revoked by the buyer",
+            now,
+        )
+        .await?
+        {
             return Err(StoreError::Invalid(format!(
                 "contact grant {id} already ended; there is nothing to revoke"
             )));
@@ -554,7 +555,7 @@ impl Store {
         for grant in due {
             let mut tx = self.write_tx().await?;
             // Another process may have ended it first: then there is nothing to do.
-            if !end_grant_in(&mut tx, &grant, "expired", "expired", now).await? {
+            if !end_grant_in(&mut tx, &grant, GrantStatus::Expired, "expired", now).await? {
                 continue;
             }
             audit::append_in(
@@ -823,7 +824,7 @@ async fn lease_in(
 async fn end_grant_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     grant: &ContactGrantRecord,
-    status: &str,
+    status: GrantStatus,
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
@@ -831,7 +832,7 @@ async fn end_grant_in(
         "UPDATE contact_grants SET status = $1, wrapped_key = NULL, buyer_phone_enc = NULL, seller_phone_enc = NULL, \
          ended_at = $2, end_reason = $3 WHERE id = $4 AND status = 'active'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(format_time(now))
     .bind(reason)
     .bind(&grant.id)
@@ -845,7 +846,7 @@ async fn end_grant_in(
         .execute(&mut **tx)
         .await?;
     sqlx::query("UPDATE contact_requests SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.request_status().as_str())
         .bind(format_time(now))
         .bind(&grant.request_id)
         .execute(&mut **tx)
@@ -859,12 +860,12 @@ fn row_to_request(r: &sqlx::any::AnyRow) -> Result<ContactRequestRecord, StoreEr
         order_id: r.try_get("order_id")?,
         seller_id: r.try_get("seller_id")?,
         buyer_id: r.try_get("buyer_id")?,
-        purpose: r.try_get("purpose")?,
+        purpose: crate::column::token(r, "contact_requests", "purpose")?,
         justification: r.try_get("justification")?,
-        channel: r.try_get("channel")?,
-        status: r.try_get("status")?,
-        reasons: r.try_get("reasons")?,
-        review_flags: r.try_get("review_flags")?,
+        channel: crate::column::token(r, "contact_requests", "channel")?,
+        status: crate::column::token(r, "contact_requests", "status")?,
+        reasons: crate::column::json(r, "contact_requests", "reasons")?,
+        review_flags: crate::column::json(r, "contact_requests", "review_flags")?,
         policy_version: r.try_get("policy_version")?,
         grant_id: r.try_get("grant_id")?,
         created_at: time_col(r, "created_at")?,
@@ -881,9 +882,9 @@ fn row_to_grant(r: &sqlx::any::AnyRow) -> Result<ContactGrantRecord, StoreError>
         order_id: r.try_get("order_id")?,
         buyer_id: r.try_get("buyer_id")?,
         seller_id: r.try_get("seller_id")?,
-        channel: r.try_get("channel")?,
+        channel: crate::column::token(r, "contact_grants", "channel")?,
         relay_number: r.try_get("relay_number")?,
-        status: r.try_get("status")?,
+        status: crate::column::token(r, "contact_grants", "status")?,
         wrapped_key: r.try_get("wrapped_key")?,
         buyer_phone_enc: r.try_get("buyer_phone_enc")?,
         seller_phone_enc: r.try_get("seller_phone_enc")?,

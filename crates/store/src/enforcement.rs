@@ -1,10 +1,12 @@
 //! Strikes, enforcement steps (with their reversal) and appeals. Every step and reversal changes the user's
 //! standing and writes an audit entry in the same transaction.
 
+use domain::{AppealStatus, Status, StepLevel};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
+use crate::column::token;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
@@ -23,12 +25,12 @@ pub struct StrikeRecord {
     pub contact_request_id: Option<String>,
 }
 
-/// An enforcement step: `warning`, `restricted`, `suspended`, `removed`, or `reinstated` (a reversal).
+/// An enforcement step: a ladder level, or `reinstated` (a reversal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRecord {
     pub id: String,
     pub user_id: String,
-    pub level: String,
+    pub level: StepLevel,
     /// The ladder rung (index into the policy's ladder) for steps the policy took.
     pub rung: Option<i64>,
     pub until: Option<OffsetDateTime>,
@@ -50,8 +52,7 @@ pub struct AppealRecord {
     pub step_id: String,
     pub user_id: String,
     pub text: String,
-    /// `open` until the case queue takes it.
-    pub status: String,
+    pub status: AppealStatus,
     pub case_id: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -80,7 +81,7 @@ pub(crate) async fn insert_step_in(
     ))
     .bind(&s.id)
     .bind(&s.user_id)
-    .bind(&s.level)
+    .bind(s.level.as_str())
     .bind(s.rung)
     .bind(s.until.map(format_time))
     .bind(&s.reason)
@@ -99,14 +100,14 @@ pub(crate) async fn insert_step_in(
 pub(crate) async fn set_standing_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     user_id: &str,
-    status: &str,
+    status: Status,
     restricted_until: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE users SET status = $1, restricted_until = $2, updated_at = $3 WHERE id = $4",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(restricted_until.map(format_time))
     .bind(format_time(now))
     .bind(user_id)
@@ -115,10 +116,68 @@ pub(crate) async fn set_standing_in(
     Ok(())
 }
 
+/// Why and by whom a step is reversed, and what the user is told: decided by the use case, written as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reversal {
+    pub reason: String,
+    pub notice: String,
+    pub decided_by: String,
+    /// The case whose outcome reverses the step, if any.
+    pub case_id: Option<String>,
+}
+
+/// Reverses `step`: writes the `reinstated` step that names it, marks the step reversed (refused with
+/// [`StoreError::Invalid`] when it already was, so two reversals cannot both succeed) and voids the strike that
+/// triggered it. Answers the reinstatement. The one place a step is reversed.
+pub(crate) async fn reverse_step_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    step: &StepRecord,
+    r: &Reversal,
+    now: OffsetDateTime,
+) -> Result<StepRecord, StoreError> {
+    let reversal = StepRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        user_id: step.user_id.clone(),
+        level: StepLevel::Reinstated,
+        rung: None,
+        until: None,
+        reason: r.reason.clone(),
+        notice: r.notice.clone(),
+        decided_by: r.decided_by.clone(),
+        strike_id: None,
+        case_id: r.case_id.clone(),
+        reverses_step_id: Some(step.id.clone()),
+        reversed_by: None,
+        created_at: now,
+    };
+    insert_step_in(tx, &reversal).await?;
+    let updated = sqlx::query(
+        "UPDATE enforcement_steps SET reversed_by = $1 WHERE id = $2 AND reversed_by IS NULL",
+    )
+    .bind(&reversal.id)
+    .bind(&step.id)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Invalid(format!(
+            "step {} was already reversed",
+            step.id
+        )));
+    }
+    if let Some(strike_id) = &step.strike_id {
+        sqlx::query("UPDATE strikes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL")
+            .bind(format_time(now))
+            .bind(strike_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(reversal)
+}
+
 /// The standing a reversal leaves the user in, decided on their remaining unreversed steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StandingAfter {
-    pub status: String,
+    pub status: Status,
     pub restricted_until: Option<OffsetDateTime>,
 }
 
@@ -169,16 +228,16 @@ impl Store {
             .collect()
     }
 
-    /// Reverses a step on an investigator's decision: writes a `reinstated` step that names it, marks it reversed,
-    /// voids the strike that triggered it, sets the standing `standing_after` decides on the remaining unreversed
-    /// steps, and writes `enforcement.reverse` to the audit log, in one transaction. Reversing a step twice, or a
-    /// reinstatement, is refused.
+    /// Reverses a step on an investigator's decision: writes the `reinstated` step `reversal` describes for the
+    /// step as read in the transaction, marks it reversed, voids the strike that triggered it, sets the standing
+    /// `standing_after` decides on the remaining unreversed steps, and writes `enforcement.reverse` to the audit
+    /// log, in one transaction. Reversing a step twice, or a reinstatement, is refused.
     pub async fn reverse_enforcement_step(
         &self,
         step_id: &str,
-        investigator: &str,
-        reason: &str,
         now: OffsetDateTime,
+        reversal: impl FnOnce(&StepRecord) -> Reversal,
+
         standing_after: impl FnOnce(&[StepRecord]) -> StandingAfter,
     ) -> Result<(StepRecord, StepRecord), StoreError> {
         let mut tx = self.write_tx().await?;
@@ -194,56 +253,19 @@ impl Store {
                 id: step_id.to_string(),
             });
         };
-        if step.level == "reinstated" {
+        if step.level == StepLevel::Reinstated {
             return Err(StoreError::Invalid(format!(
                 "step {step_id} is itself a reversal; it cannot be reversed"
             )));
         }
-        let reversal = StepRecord {
-            id: uuid::Uuid::now_v7().to_string(),
-            user_id: step.user_id.clone(),
-            level: "reinstated".into(),
-            rung: None,
-            until: None,
-            reason: reason.to_string(),
-            notice: format!(
-                "An investigator reversed the {} of {}: {reason}",
-                step.level,
-                format_time(step.created_at)
-            ),
-            decided_by: format!("investigator:{investigator}"),
-            strike_id: None,
-            case_id: None,
-            reverses_step_id: Some(step.id.clone()),
-            reversed_by: None,
-            created_at: now,
-        };
-        insert_step_in(&mut tx, &reversal).await?;
-        let updated = sqlx::query(
-            "UPDATE enforcement_steps SET reversed_by = $1 WHERE id = $2 AND reversed_by IS NULL",
-        )
-        .bind(&reversal.id)
-        .bind(&step.id)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Invalid(format!(
-                "step {step_id} was already reversed"
-            )));
-        }
-        if let Some(strike_id) = &step.strike_id {
-            sqlx::query("UPDATE strikes SET voided_at = $1 WHERE id = $2 AND voided_at IS NULL")
-                .bind(format_time(now))
-                .bind(strike_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let decided = reversal(&step);
+        let reversal = reverse_step_in(&mut tx, &step, &decided, now).await?;
         let remaining = active_steps_in(&mut tx, &step.user_id).await?;
         let after = standing_after(&remaining);
         set_standing_in(
             &mut tx,
             &step.user_id,
-            &after.status,
+            after.status,
             after.restricted_until,
             now,
         )
@@ -259,7 +281,7 @@ impl Store {
                 "step_id": step.id,
                 "level": step.level,
                 "reversal_id": reversal.id,
-                "reason": reason,
+                "reason": decided.reason,
                 "status": after.status,
             })),
             now,
@@ -286,7 +308,7 @@ impl Store {
             step_id: step_id.to_string(),
             user_id: user_id.to_string(),
             text: text.to_string(),
-            status: "open".into(),
+            status: AppealStatus::Open,
             case_id: None,
             created_at: now,
         };
@@ -343,7 +365,7 @@ impl Store {
         .bind(&appeal.step_id)
         .bind(&appeal.user_id)
         .bind(&appeal.text)
-        .bind(&appeal.status)
+        .bind(appeal.status.as_str())
         .bind(&appeal.case_id)
         .bind(format_time(now))
         .execute(&mut *tx)
@@ -379,7 +401,7 @@ pub(crate) fn row_to_step(r: &sqlx::any::AnyRow) -> Result<StepRecord, StoreErro
     Ok(StepRecord {
         id: r.try_get("id")?,
         user_id: r.try_get("user_id")?,
-        level: r.try_get("level")?,
+        level: token(r, "enforcement_steps", "level")?,
         rung: r.try_get("rung")?,
         until: opt_time_col(r, "until")?,
         reason: r.try_get("reason")?,
@@ -399,7 +421,7 @@ pub(crate) fn row_to_appeal(r: &sqlx::any::AnyRow) -> Result<AppealRecord, Store
         step_id: r.try_get("step_id")?,
         user_id: r.try_get("user_id")?,
         text: r.try_get("text")?,
-        status: r.try_get("status")?,
+        status: token(r, "appeals", "status")?,
         case_id: r.try_get("case_id")?,
         created_at: time_col(r, "created_at")?,
     })

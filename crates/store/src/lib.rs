@@ -12,6 +12,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod cases;
+mod column;
 pub mod contact;
 pub mod enforcement;
 pub mod messaging;
@@ -89,6 +90,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A stored value that cannot be read: which table and column, and what is wrong with the value.
+    pub(crate) fn corrupt(table: &str, column: &str, detail: impl std::fmt::Display) -> StoreError {
+        StoreError::Corrupt(format!("{table}.{column}: {detail}"))
+    }
+
     /// True when the database could not be reached (as opposed to refusing a statement): worth a retry later.
     pub fn is_unavailable(&self) -> bool {
         matches!(

@@ -1,10 +1,12 @@
 //! Conversations and messages. A message is written once, with the decision taken on it, and never updated or
 //! deleted; the strike and enforcement step it causes are written in the same transaction.
 
+use domain::{Action, JsonColumn, Side, Status, StepLevel, StoredFindings};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
 use crate::audit::{self, AuditEntry};
+use crate::column::{json, token};
 use crate::enforcement::StepRecord;
 use crate::parties::UserRecord;
 use crate::time_text::{opt_time_col, time_col};
@@ -32,14 +34,14 @@ pub struct MessageRecord {
     pub id: String,
     pub conversation_id: String,
     pub sender_id: String,
-    /// `buyer` or `seller`: the sender's side in the conversation.
-    pub sender_role: String,
+    /// The sender's side in the conversation.
+    pub sender_role: Side,
     pub original_text: String,
     /// What the recipient sees; `None` when the message was blocked or held.
     pub delivered_text: Option<String>,
-    pub action: String,
-    /// The screening findings as JSON text.
-    pub findings: String,
+    pub action: Action,
+    /// The screening findings (JSON text in the column).
+    pub findings: StoredFindings,
     /// Whether an active contact grant existed between the parties when the message was decided.
     pub contact_grant: bool,
     pub policy_version: String,
@@ -51,13 +53,17 @@ pub struct MessageRecord {
 }
 
 /// A strike to write with a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewStrike {
+    /// The strike's id, chosen by the use case (its audit entry names it).
+    pub id: String,
     pub category: String,
     pub weight: i64,
     /// The contact request the message pressured the buyer about: the strike names it, and a
-    /// `contact_violations` row records the pressure (with a `contact_request.violation` audit entry).
+    /// `contact_violations` row records the pressure.
     pub contact_request_id: Option<String>,
+    /// The audit entry the strike writes (`contact_request.violation` for a pressure message), if any.
+    pub audit: Option<AuditEntry>,
 }
 
 /// What the enforcement decision is taken on, read inside the message's transaction.
@@ -72,16 +78,20 @@ pub struct EnforcementFacts {
 }
 
 /// An enforcement step decided on the facts, with the standing it leaves the user in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewStep {
-    pub level: String,
+    /// The step's id, chosen by the use case (its audit entry names it).
+    pub id: String,
+    pub level: StepLevel,
     pub rung: Option<i64>,
     pub until: Option<OffsetDateTime>,
     pub reason: String,
     pub notice: String,
     pub decided_by: String,
-    pub status: String,
+    pub status: Status,
     pub restricted_until: Option<OffsetDateTime>,
+    /// The `enforcement.step` audit entry written with it.
+    pub audit: AuditEntry,
 }
 
 /// The outcome of [`Store::record_message`].
@@ -201,13 +211,13 @@ impl Store {
             None => None,
             Some(id) => Some(UserRecord {
                 id,
-                role: r.try_get("u_role")?,
+                role: crate::column::token(&r, "users", "u_role")?,
                 display_name: r.try_get("u_display_name")?,
                 email: r.try_get("u_email")?,
                 phone: r.try_get("u_phone")?,
                 country: r.try_get("u_country")?,
                 locale: r.try_get("u_locale")?,
-                status: r.try_get("u_status")?,
+                status: crate::column::token(&r, "users", "u_status")?,
                 restricted_until: opt_time_col(&r, "u_restricted_until")?,
                 created_at: time_col(&r, "u_created_at")?,
                 updated_at: time_col(&r, "u_updated_at")?,
@@ -305,9 +315,9 @@ impl Store {
             .await
     }
 
-    /// Writes a message; with a strike, writes the strike, reads the sender's strikes since `strikes_since` and
-    /// unreversed steps, asks `enforce` for the step to take and writes it, the user's new standing and an
-    /// `enforcement.step` audit entry, all in one transaction. A repeated idempotency key writes nothing and
+    /// Writes a message; with a strike, writes the strike (and its audit entry), reads the sender's strikes since
+    /// `strikes_since` and unreversed steps, asks `enforce` for the step to take and writes it, the user's new
+    /// standing and the step's audit entry, all in one transaction. A repeated idempotency key writes nothing and
     /// answers the first message.
     ///
     /// On SQLite the transaction starts with `BEGIN IMMEDIATE`, so it takes the write lock before reading (a
@@ -328,11 +338,11 @@ impl Store {
         .bind(&m.id)
         .bind(&m.conversation_id)
         .bind(&m.sender_id)
-        .bind(&m.sender_role)
+        .bind(m.sender_role.as_str())
         .bind(&m.original_text)
         .bind(&m.delivered_text)
-        .bind(&m.action)
-        .bind(&m.findings)
+        .bind(m.action.as_str())
+        .bind(m.findings.to_json())
         .bind(i64::from(m.contact_grant))
         .bind(&m.policy_version)
         .bind(&m.rule)
@@ -362,7 +372,7 @@ impl Store {
             tx.commit().await?;
             return Ok(Recorded::New(None));
         };
-        let strike_id = uuid::Uuid::now_v7().to_string();
+        let strike_id = strike.id.clone();
         // Take the user's row first: on PostgreSQL this serialises concurrent enforcement of one user.
         sqlx::query("UPDATE users SET status = status WHERE id = $1")
             .bind(&m.sender_id)
@@ -395,23 +405,9 @@ impl Store {
             .bind(format_time(now))
             .execute(&mut *tx)
             .await?;
-            audit::append_in(
-                &mut tx,
-                &AuditEntry::new(
-                    &format!("policy:{}", m.policy_version),
-                    "contact_request.violation",
-                    &format!("contact_request:{request_id}"),
-                )
-                .with_details(serde_json::json!({
-                    "kind": "pressure",
-                    "user_id": m.sender_id,
-                    "message_id": m.id,
-                    "strike_id": strike_id,
-                    "weight": strike.weight,
-                })),
-                now,
-            )
-            .await?;
+        }
+        if let Some(entry) = &strike.audit {
+            audit::append_in(&mut tx, entry, now).await?;
         }
         let rows = sqlx::query(
             "SELECT weight, created_at FROM strikes WHERE user_id = $1 AND created_at >= $2 AND voided_at IS NULL ORDER BY created_at",
@@ -435,9 +431,9 @@ impl Store {
             return Ok(Recorded::New(None));
         };
         let record = StepRecord {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: step.id.clone(),
             user_id: m.sender_id.clone(),
-            level: step.level.clone(),
+            level: step.level,
             rung: step.rung,
             until: step.until,
             reason: step.reason.clone(),
@@ -453,30 +449,12 @@ impl Store {
         crate::enforcement::set_standing_in(
             &mut tx,
             &m.sender_id,
-            &step.status,
+            step.status,
             step.restricted_until,
             now,
         )
         .await?;
-        audit::append_in(
-            &mut tx,
-            &AuditEntry::new(
-                &step.decided_by,
-                "enforcement.step",
-                &format!("user:{}", m.sender_id),
-            )
-            .with_details(serde_json::json!({
-                "step_id": record.id,
-                "level": record.level,
-                "rung": record.rung,
-                "until": record.until.map(format_time),
-                "reason": record.reason,
-                "message_id": m.id,
-                "status": step.status,
-            })),
-            now,
-        )
-        .await?;
+        audit::append_in(&mut tx, &step.audit, now).await?;
         tx.commit().await?;
         Ok(Recorded::New(Some(Box::new(record))))
     }
@@ -513,11 +491,11 @@ fn row_to_message(r: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
         id: r.try_get("id")?,
         conversation_id: r.try_get("conversation_id")?,
         sender_id: r.try_get("sender_id")?,
-        sender_role: r.try_get("sender_role")?,
+        sender_role: token(r, "messages", "sender_role")?,
         original_text: r.try_get("original_text")?,
         delivered_text: r.try_get("delivered_text")?,
-        action: r.try_get("action")?,
-        findings: r.try_get("findings")?,
+        action: token(r, "messages", "action")?,
+        findings: json(r, "messages", "findings")?,
         contact_grant: r.try_get::<i64, _>("contact_grant")? != 0,
         policy_version: r.try_get("policy_version")?,
         rule: r.try_get("rule")?,

@@ -1,9 +1,11 @@
 //! The marketplace's users, listings and orders, mirrored as the marketplace sends them (`PUT` upserts).
 //! Personal data lives in columns named for it: `users.email`, `users.phone`, `orders.ship_to_address`.
 
+use domain::{Status, UserRole};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
+use crate::column::token;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
@@ -11,8 +13,7 @@ use crate::{Store, StoreError, format_time};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
     pub id: String,
-    /// `buyer`, `seller` or `both`.
-    pub role: String,
+    pub role: UserRole,
     pub display_name: String,
     /// Personal data.
     pub email: Option<String>,
@@ -20,8 +21,8 @@ pub struct UserRecord {
     pub phone: Option<String>,
     pub country: String,
     pub locale: Option<String>,
-    /// `active`, `warned`, `restricted`, `suspended` or `removed`, as of the last enforcement step or reversal.
-    pub status: String,
+    /// As of the last enforcement step or reversal.
+    pub status: Status,
     pub restricted_until: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -31,7 +32,7 @@ pub struct UserRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserUpsert {
     pub id: String,
-    pub role: String,
+    pub role: UserRole,
     pub display_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -91,7 +92,7 @@ impl Store {
              phone = excluded.phone, country = excluded.country, locale = excluded.locale, updated_at = excluded.updated_at",
         )
         .bind(&u.id)
-        .bind(&u.role)
+        .bind(u.role.as_str())
         .bind(&u.display_name)
         .bind(&u.email)
         .bind(&u.phone)
@@ -237,13 +238,13 @@ impl Store {
 pub(crate) fn row_to_user(r: &sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {
     Ok(UserRecord {
         id: r.try_get("id")?,
-        role: r.try_get("role")?,
+        role: token(r, "users", "role")?,
         display_name: r.try_get("display_name")?,
         email: r.try_get("email")?,
         phone: r.try_get("phone")?,
         country: r.try_get("country")?,
         locale: r.try_get("locale")?,
-        status: r.try_get("status")?,
+        status: token(r, "users", "status")?,
         restricted_until: opt_time_col(r, "restricted_until")?,
         created_at: time_col(r, "created_at")?,
         updated_at: time_col(r, "updated_at")?,

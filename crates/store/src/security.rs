@@ -56,8 +56,7 @@ pub struct ConsoleAccount {
     /// The TOTP secret, encrypted (`security::DataKey`), when a second factor is on.
     pub totp_secret_enc: Option<String>,
     pub totp_last_step: Option<i64>,
-    /// `active` or `disabled`.
-    pub status: String,
+    pub status: domain::AccountStatus,
     /// Set on evidence of compromise: the next sign-in must choose a new password.
     pub must_change_password: bool,
     pub created_at: OffsetDateTime,
@@ -86,7 +85,7 @@ fn row_to_account(r: &AnyRow) -> Result<ConsoleAccount, StoreError> {
         password_hash: r.try_get("password_hash")?,
         totp_secret_enc: r.try_get("totp_secret_enc")?,
         totp_last_step: r.try_get("totp_last_step")?,
-        status: r.try_get("status")?,
+        status: crate::column::token(r, "console_accounts", "status")?,
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
         created_at: time_col(r, "created_at")?,
         password_changed_at: time_col(r, "password_changed_at")?,

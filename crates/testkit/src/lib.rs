@@ -20,6 +20,20 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// Runs one statement on the database behind the store's back: how a test writes a row the store would never
+    /// write (a corrupt value, an edited audit entry).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.url)
+            .await
+            .expect("a connection to the test database");
+        sqlx::query(sql)
+            .execute(&mut conn)
+            .await
+            .expect("the statement runs");
+        conn.close().await.expect("the connection closes");
+    }
+
     /// A new SQLite file in a temporary folder.
     pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("a temporary folder");

@@ -266,7 +266,7 @@ async fn an_investigator_takes_a_case_and_restricts_the_user_who_is_told_and_so_
     assert_eq!(
         (
             done.state.as_str(),
-            done.outcome.as_deref(),
+            done.outcome.map(|o| o.as_str()),
             done.resolved_by.as_deref()
         ),
         ("resolved", Some("restrict"), Some("ana"))

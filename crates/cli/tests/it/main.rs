@@ -1,6 +1,11 @@
 //! End-to-end tests: the real `marketguard` binary, on a fresh SQLite file and on PostgreSQL, called over HTTP.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 mod cli;
 mod messaging;

@@ -188,7 +188,7 @@ async fn each_viewer_sees_what_the_policy_lets_them_see(db: &TestDb) {
     let seen: Vec<(bool, Option<&str>, Option<&str>)> = v
         .messages
         .iter()
-        .map(|m| (m.mine, m.text.as_deref(), m.action.as_deref()))
+        .map(|m| (m.mine, m.text.as_deref(), m.action.map(|a| a.as_str())))
         .collect();
     assert_eq!(
         seen,
@@ -227,7 +227,7 @@ async fn each_viewer_sees_what_the_policy_lets_them_see(db: &TestDb) {
     let seen: Vec<(bool, Option<&str>, Option<&str>)> = v
         .messages
         .iter()
-        .map(|m| (m.mine, m.text.as_deref(), m.action.as_deref()))
+        .map(|m| (m.mine, m.text.as_deref(), m.action.map(|a| a.as_str())))
         .collect();
     assert_eq!(
         seen,

@@ -51,7 +51,7 @@ async fn render(
                 thead { tr { th scope="col" { "Username" } th scope="col" { "Name" } th scope="col" { "Role" }
                     th scope="col" { "Status" } th scope="col" { "Second factor" } th scope="col" { "Created" } } }
                 tbody { @for a in &accounts { tr {
-                    td { (a.username) } td { (a.display_name) } td { (a.role.as_str()) } td { (badge(&a.status)) }
+                    td { (a.username) } td { (a.display_name) } td { (a.role.as_str()) } td { (badge(a.status)) }
                     td { @if a.totp_secret_enc.is_some() { "on" } @else { "off" } } td { (time_el(a.created_at)) }
                 } } }
             }

@@ -57,10 +57,10 @@ async fn render(
     let c = &file.case;
     let me = viewer.account.username.as_str();
     let holds = c.assignee.as_deref() == Some(me);
-    let active = c.state != "resolved";
+    let active = c.state.is_active();
     let href = case_href(&c.id);
     let body = html! {
-        h1 { "Case " (short(&c.id)) " " (badge(&c.state)) }
+        h1 { "Case " (short(&c.id)) " " (badge(c.state)) }
         @if let Some(p) = problem { p.error role="alert" #case-problem { (p) } }
         dl.facts #case-facts {
             dt { "About" } dd { (about(c)) }
@@ -80,7 +80,7 @@ async fn render(
         }
         @if active {
             div.actions {
-                @if c.assignee.is_none() || (!holds && c.state == "open") {
+                @if c.assignee.is_none() || (!holds && c.state == casework::CaseState::Open) {
                     form.inline method="post" action=(format!("{href}/take")) {
                         (viewer.csrf_field())
                         button type="submit" #take { "Take this case" }
@@ -127,7 +127,7 @@ async fn render(
                 h2 { "Parties" }
                 @for p in &file.parties {
                     div.party {
-                        h3 { (p.user.display_name) " " (badge(&p.user.status)) }
+                        h3 { (p.user.display_name) " " (badge(p.user.status)) }
                         p { (user_link(&p.user.id)) " · " (p.user.role) }
                         ul {
                             li { (format!("{:.1}", p.standing.strike_points)) " strike points now (" (p.strikes.len()) " strikes)" }
@@ -138,17 +138,17 @@ async fn render(
                     }
                 }
                 h2 { "Reports" }
-                @if file.reports.is_empty() { p { "None (the case comes from a " (c.source.replace('_', " ")) ")." } }
+                @if file.reports.is_empty() { p { "None (the case comes from a " (c.source.as_str().replace('_', " ")) ")." } }
                 ul { @for r in &file.reports { li {
                     (time_el(r.created_at)) " · " (user_link(&r.reporter_id)) ": "
-                    (casework::ReportCategory::parse(&r.category).map_or(r.category.as_str(), |c| c.label()))
+                    (r.category.label())
                 } } }
                 h2 { "Phone-contact requests" }
                 @if file.contact_requests.is_empty() { p { "None between these two users." } }
                 ul { @for r in &file.contact_requests { li {
                     (time_el(r.created_at)) " · " (user_link(&r.seller_id)) " asked for a "
-                    (r.channel) " contact on order " (r.order_id) " for " (r.purpose.replace('_', " ")) ": "
-                    (badge(&r.status))
+                    (r.channel) " contact on order " (r.order_id) " for " (r.purpose.as_str().replace('_', " ")) ": "
+                    (badge(r.status))
                     blockquote.text { (r.justification) }
                 } } }
             }
@@ -166,7 +166,7 @@ fn held_message(file: &CaseFile, viewer: &Viewer, holds: bool, reveal: Reveal) -
     let Some(m) = &file.message else {
         return html! {};
     };
-    if m.action != "hold" {
+    if m.action != domain::Action::Hold {
         return html! {};
     }
     let findings = file
@@ -181,7 +181,7 @@ fn held_message(file: &CaseFile, viewer: &Viewer, holds: bool, reveal: Reveal) -
             p { "From " (user_link(&m.sender_id)) " at " (time_el(m.created_at)) ", rule " code { (m.rule) } }
             blockquote.text { (mask::highlight(&m.original_text, &findings, reveal)) }
             @match &file.held_review {
-                Some(r) => p { "Decided: " (badge(&r.decision)) " by " (r.decided_by) },
+                Some(r) => p { "Decided: " (badge(r.decision)) " by " (r.decided_by) },
                 None if holds => p { "Release it (deliver it as written) or reject it (the recipient never sees it) with the outcome below." },
                 None => p { "Awaiting a decision." },
             }
@@ -206,7 +206,7 @@ fn timeline(file: &CaseFile, reveal: Reveal) -> Markup {
                     p.meta { (time_el(e.at)) " · " (e.kind) " · " (e.who) }
                     @if let Some(m) = msg {
                         blockquote.text { (mask::highlight(&m.record.original_text, &m.findings, reveal)) }
-                        p.meta { (badge(&m.record.action)) " · rule " code { (m.record.rule) }
+                        p.meta { (badge(m.record.action)) " · rule " code { (m.record.rule) }
                             @for f in &m.findings { " · " code { (f.category) } } }
                     } @else {
                         p { (e.summary) }
@@ -219,7 +219,7 @@ fn timeline(file: &CaseFile, reveal: Reveal) -> Markup {
 
 fn outcome_form(file: &CaseFile, viewer: &Viewer) -> Markup {
     let c = &file.case;
-    let is_held = c.source == "held_message";
+    let is_held = c.source == casework::SourceKind::HeldMessage;
     let outcomes: &[(Outcome, &str)] = &[
         (Outcome::Dismiss, "Dismiss: no breach"),
         (Outcome::Warn, "Warn the user"),

@@ -64,8 +64,8 @@ async fn render(
     let body = html! {
         h1 { "Conversation " code { (c.id) } }
         dl.facts {
-            dt { "Buyer" } dd { (user_link(&view.buyer.user_id, &view.buyer.display_name)) " " (badge(&view.buyer.status)) " · alias " (view.buyer.alias) }
-            dt { "Seller" } dd { (user_link(&view.seller.user_id, &view.seller.display_name)) " " (badge(&view.seller.status)) " · alias " (view.seller.alias) }
+            dt { "Buyer" } dd { (user_link(&view.buyer.user_id, &view.buyer.display_name)) " " (badge(view.buyer.status)) " · alias " (view.buyer.alias) }
+            dt { "Seller" } dd { (user_link(&view.seller.user_id, &view.seller.display_name)) " " (badge(view.seller.status)) " · alias " (view.seller.alias) }
             dt { "Opened" } dd { (time_el(c.created_at)) }
             @if let Some(o) = &order {
                 dt { "Order" } dd { code { (o.id) } " · " (format!("{}.{:02} {}", o.amount_minor / 100, o.amount_minor % 100, o.currency)) " · " (o.status) }
@@ -86,7 +86,7 @@ async fn render(
                 li.message id=(format!("m-{}", m.record.id)) {
                     p.meta {
                         strong { (name_of(&m.record.sender_id)) } " · " (time_el(m.record.created_at)) " · "
-                        (badge(&m.record.action)) " · rule " code { (m.record.rule) } " · policy " (m.record.policy_version)
+                        (badge(m.record.action)) " · rule " code { (m.record.rule) } " · policy " (m.record.policy_version)
                     }
                     blockquote.text { (mask::highlight(&m.record.original_text, &m.findings, reveal)) }
                     @if !m.findings.is_empty() {

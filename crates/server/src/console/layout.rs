@@ -181,7 +181,8 @@ pub fn time_el(t: time::OffsetDateTime) -> Markup {
 }
 
 /// A status word as a badge whose class colours it (`badge-restricted`, ...).
-pub fn badge(word: &str) -> Markup {
+pub fn badge(word: impl AsRef<str>) -> Markup {
+    let word = word.as_ref();
     let class = format!(
         "badge badge-{}",
         word.chars()

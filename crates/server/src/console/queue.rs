@@ -79,13 +79,9 @@ pub async fn page(
 
 /// What a case is about, in a few words: its category or source, and its subject.
 pub fn about(c: &CaseRecord) -> String {
-    let what = match c
-        .category
-        .as_deref()
-        .and_then(casework::ReportCategory::parse)
-    {
+    let what = match c.category {
         Some(cat) => cat.label().to_string(),
-        None => c.source.replace('_', " "),
+        None => c.source.as_str().replace('_', " "),
     };
     format!("{what} · {} {}", c.subject_type, short(&c.subject_id))
 }
@@ -100,7 +96,7 @@ pub fn short(id: &str) -> &str {
 }
 
 pub fn due(c: &CaseRecord, now: OffsetDateTime) -> Markup {
-    let overdue = c.due_at <= now && c.state != "resolved";
+    let overdue = c.due_at <= now && c.state.is_active();
     html! {
         @if overdue { strong.overdue { "overdue " } }
         (time_el(c.due_at))
@@ -117,7 +113,7 @@ fn row(viewer: &Viewer, c: &CaseRecord, now: OffsetDateTime, problem: Option<&st
             td { a href=(href) { "Case " (short(&c.id)) } }
             td { (c.queue) }
             td { (about(c)) }
-            td { (badge(&c.state)) }
+            td { (badge(c.state)) }
             td { (due(c, now)) }
             td { @match &c.assignee { Some(a) if held_by_me => strong { "you" }, Some(a) => (a), None => "—" } }
             td {

@@ -62,8 +62,8 @@ pub async fn reveal(
     render(&state, &viewer, &id, Reveal::Shown).await
 }
 
-fn report_label(category: &str) -> &str {
-    casework::ReportCategory::parse(category).map_or(category, |c| c.label())
+fn report_label(category: &casework::ReportCategory) -> &'static str {
+    category.label()
 }
 
 /// The form that asks for a reason before personal data is shown.
@@ -96,7 +96,7 @@ async fn render(
         encode_query(&format!("user:{id}"))
     );
     let body = html! {
-        h1 { "User " (user.display_name) " " (badge(&user.status)) }
+        h1 { "User " (user.display_name) " " (badge(user.status)) }
         dl.facts #user-facts {
             dt { "Id" } dd { code { (user.id) } }
             dt { "Role" } dd { (user.role) }
@@ -127,7 +127,7 @@ async fn render(
                     thead { tr { th scope="col" { "When" } th scope="col" { "Step" } th scope="col" { "Until" }
                         th scope="col" { "Reason" } th scope="col" { "Decided by" } th scope="col" { "Reversed" } } }
                     tbody { @for s in &standing.steps { tr {
-                        td { (time_el(s.created_at)) } td { (badge(&s.level)) }
+                        td { (time_el(s.created_at)) } td { (badge(s.level)) }
                         td { @if let Some(u) = s.until { (time_el(u)) } @else { "—" } }
                         td { (s.reason) } td { (s.decided_by) }
                         td { @if let Some(r) = &s.reversed_by { "by step " code { (r) } } @else { "no" } }
@@ -158,7 +158,7 @@ async fn render(
                     thead { tr { th scope="col" { "Case" } th scope="col" { "About" } th scope="col" { "State" } th scope="col" { "Outcome" } th scope="col" { "Opened" } } }
                     tbody { @for c in &file.cases { tr {
                         td { a href=(format!("/console/cases/{}", encode_query(&c.id))) { "Case " (super::queue::short(&c.id)) } }
-                        td { (super::queue::about(c)) } td { (badge(&c.state)) }
+                        td { (super::queue::about(c)) } td { (badge(c.state)) }
                         td { @if let Some(o) = &c.outcome { (badge(o)) } @else { "—" } }
                         td { (time_el(c.created_at)) }
                     } } }

@@ -29,22 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resolve_case))
 }
 
-/// The case policy: the file named in the configuration, or the built-in one.
-pub fn load_policy(config: &crate::config::CasesConfig) -> Result<cases::CasePolicy, String> {
-    match &config.policy_file {
-        None => Ok(cases::CasePolicy::builtin()),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "could not read the case policy file {}: {e}",
-                    path.display()
-                )
-            })?;
-            cases::CasePolicy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
-        }
-    }
-}
-
 impl From<CaseworkError> for ApiError {
     fn from(e: CaseworkError) -> Self {
         let message = e.to_string();
@@ -181,16 +165,20 @@ pub struct CaseOut {
     pub conversation_id: Option<String>,
     pub order_id: Option<String>,
     /// `report`, `held_message` or `appeal`.
-    pub source: String,
-    pub category: Option<String>,
+    #[schema(value_type = String)]
+    pub source: domain::SourceKind,
+    #[schema(value_type = Option<String>)]
+    pub category: Option<domain::ReportCategory>,
     pub queue: String,
     /// 1 is the most urgent.
     pub priority: i64,
     /// `open`, `in_review`, `waiting`, `resolved` or `appealed`.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: domain::CaseState,
     pub assignee: Option<String>,
     pub due_at: String,
-    pub outcome: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<domain::Outcome>,
     pub outcome_reason: Option<String>,
     pub resolved_by: Option<String>,
     pub created_at: String,
@@ -199,7 +187,8 @@ pub struct CaseOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubjectOut {
     #[serde(rename = "type")]
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: domain::SubjectType,
     pub id: String,
 }
 
@@ -264,16 +253,12 @@ pub async fn list_cases(
 ) -> Result<Json<Vec<CaseOut>>, ApiError> {
     caller.require(Scope::Investigator)?;
     let states = match q.state {
-        Some(s) => vec![
-            parse_token(
-                &s,
-                "state",
-                cases::CaseState::parse,
-                cases::CaseState::choices(),
-            )?
-            .as_str()
-            .to_string(),
-        ],
+        Some(s) => vec![parse_token(
+            &s,
+            "state",
+            cases::CaseState::parse,
+            cases::CaseState::choices(),
+        )?],
         None => Vec::new(),
     };
     let cases = state
@@ -302,7 +287,8 @@ pub struct CaseFileOut {
 pub struct ReportItem {
     pub id: String,
     pub reporter_id: String,
-    pub category: String,
+    #[schema(value_type = String)]
+    pub category: domain::ReportCategory,
     pub text: String,
     pub created_at: String,
 }

@@ -1,6 +1,6 @@
 //! Phone-contact requests and grants: a seller asks, the contact policy judges, the buyer decides, revokes or
-//! extends, and lists their grants. Also the contact policy's loading and the periodic expiry of grants. The relay
-//! webhook is in `routes::relay`.
+//! extends, and lists their grants. The relay webhook is in `routes::relay`;
+//! the contact policy's loading and the periodic expiry of grants are in `crate::runtime`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -50,58 +50,6 @@ impl From<ContactError> for ApiError {
     }
 }
 
-/// The contact policy the configuration names: the file, or the built-in default.
-pub fn load_policy(
-    config: &crate::config::ContactConfig,
-) -> Result<contact::ContactPolicy, String> {
-    match &config.policy_file {
-        None => contact::ContactPolicy::builtin()
-            .map_err(|e| format!("the built-in contact policy: {e}")),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "could not read the contact policy file {}: {e}",
-                    path.display()
-                )
-            })?;
-            contact::ContactPolicy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
-        }
-    }
-}
-
-/// Loads the configured contact policy and records it as the active one (audited when it changed).
-pub async fn activate_policy(
-    state: &AppState,
-    actor: &str,
-) -> Result<messaging::Activation, ApiError> {
-    let policy = load_policy(&state.config.contact)
-        .map_err(|m| ApiError::new(ErrorCode::InvalidPolicy, m))?;
-    Ok(state
-        .messaging
-        .activate_contact_policy(policy, actor, state.now())
-        .await?)
-}
-
-/// Ends the grants whose expiry has come, every `contact.expiry_interval_secs`, for as long as the server runs.
-pub async fn expire_periodically(state: AppState) {
-    let every = std::time::Duration::from_secs(state.config.contact.expiry_interval_secs.max(1));
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match state.contacts.expire_due(state.now()).await {
-            Ok(ended) if !ended.is_empty() => {
-                tracing::info!(
-                    count = ended.len(),
-                    "contact grants expired; their numbers are erased"
-                )
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "contact grants could not be expired; retrying"),
-        }
-    }
-}
-
 /// One reason, with its stable code.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReasonOut {
@@ -110,8 +58,13 @@ pub struct ReasonOut {
     pub message: String,
 }
 
-fn reasons(json: &str) -> Vec<ReasonOut> {
-    serde_json::from_str(json).unwrap_or_default()
+fn reasons(r: &domain::Reasons) -> Vec<ReasonOut> {
+    r.0.iter()
+        .map(|r| ReasonOut {
+            code: r.code.clone(),
+            message: r.message.clone(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -134,7 +87,8 @@ pub struct ContactRequestIn {
 pub struct ContactRequestCreated {
     pub id: String,
     /// `pending` (sent to the buyer) or `refused`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::RequestStatus,
     /// Every reason for a refusal; empty when pending.
     pub reasons: Vec<ReasonOut>,
     /// Why the request was flagged for review (it still went to the buyer).
@@ -192,7 +146,7 @@ pub async fn create_request(
         reasons: reasons(&r.reasons),
         review_flags: reasons(&r.review_flags),
         id: r.id,
-        status: out.created_status.to_string(),
+        status: out.created_status,
         policy_version: r.policy_version,
     };
     Ok(super::conversations::created(body, out.replayed))
@@ -209,9 +163,11 @@ pub struct GrantOut {
     /// The masked number both parties call or text.
     pub relay_number: String,
     /// `voice` or `sms`.
-    pub channel: String,
+    #[schema(value_type = String)]
+    pub channel: domain::Channel,
     /// `active`, `revoked` or `expired`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::GrantStatus,
     pub expires_at: String,
     pub extensions: i64,
     pub created_at: String,
@@ -246,14 +202,17 @@ pub struct ContactRequestOut {
     pub order_id: String,
     pub seller_id: String,
     pub buyer_id: Option<String>,
-    pub purpose: String,
+    #[schema(value_type = String)]
+    pub purpose: domain::Purpose,
     /// The purpose in plain words, for the buyer.
     pub purpose_text: String,
     /// The seller's words.
     pub justification: String,
-    pub channel: String,
+    #[schema(value_type = String)]
+    pub channel: domain::Channel,
     /// `refused`, `pending`, `approved`, `declined`, `revoked` or `expired`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::RequestStatus,
     pub reasons: Vec<ReasonOut>,
     pub review_flags: Vec<ReasonOut>,
     /// What the buyer reads with the request, in plain words.
@@ -280,9 +239,8 @@ fn request_out(
     grant: Option<ContactGrantRecord>,
     violations: Vec<store::contact::ContactViolationRecord>,
 ) -> ContactRequestOut {
-    let purpose = contact::Purpose::parse(&r.purpose);
-    let purpose_text = purpose.map(|p| p.plain_words()).unwrap_or("");
-    let channel_words = if r.channel == "sms" {
+    let purpose_text = r.purpose.plain_words();
+    let channel_words = if r.channel == domain::Channel::Sms {
         "text you"
     } else {
         "call you"
@@ -357,7 +315,8 @@ pub struct DecisionIn {
 pub struct DecisionOut {
     pub request_id: String,
     /// `approved` or `declined`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::RequestStatus,
     /// The grant's id (on approval).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -367,7 +326,8 @@ pub struct DecisionOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub channel: Option<domain::Channel>,
 }
 
 /// The buyer approves or declines a pending request. Approval answers the grant: its id, the relay number both
@@ -413,7 +373,7 @@ pub async fn decide(
             StatusCode::CREATED,
             Json(DecisionOut {
                 request_id: g.request_id,
-                status: "approved".into(),
+                status: domain::RequestStatus::Approved,
                 id: Some(g.id),
                 relay_number: Some(g.relay_number),
                 expires_at: Some(store::format_time(g.expires_at)),
@@ -522,7 +482,8 @@ pub async fn extend(
 pub struct BuyerGrantOut {
     #[serde(flatten)]
     pub grant: GrantOut,
-    pub purpose: String,
+    #[schema(value_type = String)]
+    pub purpose: domain::Purpose,
     pub purpose_text: String,
     /// The seller's stated justification.
     pub justification: String,
@@ -566,10 +527,7 @@ pub async fn buyer_grants(
             .into_iter()
             .map(|(g, r)| BuyerGrantOut {
                 grant: g.into(),
-                purpose_text: contact::Purpose::parse(&r.purpose)
-                    .map(|p| p.plain_words())
-                    .unwrap_or("")
-                    .to_string(),
+                purpose_text: r.purpose.plain_words().to_string(),
                 purpose: r.purpose,
                 justification: r.justification,
             })

@@ -10,27 +10,12 @@ use messaging::{MessagingError, OpenConversation, SendMessage};
 use serde::{Deserialize, Serialize};
 use store::Scope;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::json::ApiJson;
-
-/// Every messaging route: parties, conversations, enforcement and the policy.
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(super::parties::put_user))
-        .routes(routes!(super::parties::put_listing))
-        .routes(routes!(super::parties::put_order))
-        .routes(routes!(open_conversation))
-        .routes(routes!(send_message, read_messages))
-        .routes(routes!(super::enforcement::reverse_step))
-        .routes(routes!(super::enforcement::file_appeal))
-        .routes(routes!(super::enforcement::standing))
-        .routes(routes!(super::policy::reload_policy))
-}
+use crate::wire::FindingOut;
 
 impl From<MessagingError> for ApiError {
     fn from(e: MessagingError) -> Self {
@@ -146,38 +131,13 @@ pub struct SendMessageRequest {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FindingOut {
-    pub category: String,
-    pub start: usize,
-    pub end: usize,
-    pub matched: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub normalized: Option<String>,
-    pub rule: String,
-    pub explanation: String,
-}
-
-impl From<messaging::StoredFinding> for FindingOut {
-    fn from(f: messaging::StoredFinding) -> Self {
-        FindingOut {
-            category: f.category,
-            start: f.start,
-            end: f.end,
-            matched: f.matched,
-            normalized: f.normalized,
-            rule: f.rule,
-            explanation: f.explanation,
-        }
-    }
-}
-
 /// An enforcement step as told to the user or the investigator.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StepOut {
     pub id: String,
     /// `warning`, `restricted`, `suspended`, `removed`, or `reinstated` (a reversal).
-    pub level: String,
+    #[schema(value_type = String)]
+    pub level: domain::StepLevel,
     /// When a restriction ends.
     pub until: Option<String>,
     pub reason: String,
@@ -197,7 +157,7 @@ pub struct StepOut {
 
 impl From<messaging::StepRecord> for StepOut {
     fn from(s: messaging::StepRecord) -> Self {
-        let appeal = (s.level != "reinstated" && s.reversed_by.is_none()).then(|| {
+        let appeal = (s.level != domain::StepLevel::Reinstated && s.reversed_by.is_none()).then(|| {
             format!(
                 "POST /v1/appeals with {{\"step_id\": \"{}\", \"user_id\": \"{}\", \"text\": ...}}",
                 s.id, s.user_id
@@ -222,7 +182,8 @@ impl From<messaging::StepRecord> for StepOut {
 pub struct SentMessageOut {
     pub id: String,
     /// `deliver`, `deliver_redacted`, `deliver_with_warning`, `hold` or `block`.
-    pub action: String,
+    #[schema(value_type = String)]
+    pub action: domain::Action,
     /// What the recipient sees; null when the message was blocked or held.
     pub delivered_text: Option<String>,
     pub findings: Vec<FindingOut>,
@@ -337,7 +298,8 @@ pub struct ParticipantMessageOut {
     pub text: Option<String>,
     /// For your own messages: what the policy did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub action: Option<domain::Action>,
     /// Why your message was changed or stopped, or a safety notice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
@@ -349,7 +311,8 @@ pub struct ParticipantViewOut {
     pub conversation_id: String,
     pub order_id: Option<String>,
     pub listing_id: Option<String>,
-    pub your_role: String,
+    #[schema(value_type = String)]
+    pub your_role: domain::Side,
     pub your_alias: String,
     pub counterpart: CounterpartOut,
     pub messages: Vec<ParticipantMessageOut>,
@@ -360,18 +323,21 @@ pub struct PartyOut {
     pub user_id: String,
     pub display_name: String,
     pub alias: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::Status,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvestigatorMessageOut {
     pub id: String,
     pub sender_id: String,
-    pub sender_role: String,
+    #[schema(value_type = String)]
+    pub sender_role: domain::Side,
     pub sent_at: String,
     pub original_text: String,
     pub delivered_text: Option<String>,
-    pub action: String,
+    #[schema(value_type = String)]
+    pub action: domain::Action,
     pub findings: Vec<FindingOut>,
     pub contact_grant: bool,
     pub policy_version: String,

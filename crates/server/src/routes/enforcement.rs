@@ -79,7 +79,8 @@ pub struct AppealOut {
     pub id: String,
     pub step_id: String,
     /// `open` until the case queue takes it.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::AppealStatus,
     pub created_at: String,
 }
 

@@ -29,12 +29,14 @@ pub struct UserRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserOut {
     pub id: String,
-    pub role: String,
+    #[schema(value_type = String)]
+    pub role: domain::UserRole,
     pub display_name: String,
     pub country: String,
     pub locale: Option<String>,
     /// Marketguard's standing: `active`, `warned`, `restricted`, `suspended` or `removed`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: domain::Status,
     pub restricted_until: Option<String>,
     pub created: bool,
 }

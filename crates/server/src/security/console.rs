@@ -160,7 +160,7 @@ pub async fn sign_in(
             .await?;
         return Ok(Err(SignInRefusal::BadCredentials));
     };
-    if account.status != "active" {
+    if account.status != domain::AccountStatus::Active {
         return Ok(Err(SignInRefusal::Disabled));
     }
     if needs_rehash {
@@ -242,7 +242,7 @@ pub async fn authenticate(
     let Some(account) = store.console_account(&s.account_id).await? else {
         return Ok(None);
     };
-    if account.status != "active" {
+    if account.status != domain::AccountStatus::Active {
         return Ok(None);
     }
     let idle = cfg

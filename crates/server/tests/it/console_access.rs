@@ -672,7 +672,7 @@ async fn a_held_message_is_rejected_from_its_case_page(db: &testkit::TestDb) {
     assert!(page.contains("Lookalike domain"), "the note is on the page");
     let case = e.state.casework.case(&held.id).await.unwrap();
     assert_eq!(
-        (case.state.as_str(), case.outcome.as_deref()),
+        (case.state.as_str(), case.outcome.map(|o| o.as_str())),
         ("resolved", Some("suspend"))
     );
     let seller = e

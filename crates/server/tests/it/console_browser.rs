@@ -210,7 +210,7 @@ async fn take_a_case_restrict_the_user_and_see_it_audited(db: &testkit::TestDb) 
     assert_eq!(user.status, "restricted");
     let case = state.casework.case(&case.id).await.unwrap();
     assert_eq!(
-        (case.state.as_str(), case.outcome.as_deref()),
+        (case.state.as_str(), case.outcome.map(|o| o.as_str())),
         ("resolved", Some("restrict"))
     );
     assert_eq!(case.resolved_by.as_deref(), Some("demo"));

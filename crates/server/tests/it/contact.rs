@@ -485,7 +485,7 @@ async fn the_periodic_task_expires_grants_unread(db: &testkit::TestDb) {
     let grant = g["id"].as_str().unwrap().to_string();
     env.set(datetime!(2026-11-23 00:00:01 UTC));
     // Nothing reads the grant: the task `serve` runs ends it (its first tick is immediate).
-    let task = tokio::spawn(server::routes::contact::expire_periodically(
+    let task = tokio::spawn(server::runtime::expire_contact_grants_periodically(
         env.state.clone(),
     ));
     let mut status = String::new();

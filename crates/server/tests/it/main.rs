@@ -1,6 +1,11 @@
 //! Handler tests: the whole router, called without a socket.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 mod access;
 mod browser;
