@@ -114,12 +114,11 @@ fn train(config: &Config, args: &TrainArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("could not write {}", args.out.display()))?;
     let r = &trained.report;
     println!(
-        "trained {} on {} examples from {} files ({} training, {} validation) in {:.1} s: {} features, {} bytes",
+        "trained {} on {} examples from {} files ({}-fold cross-validation) in {:.1} s: {} features, {} bytes",
         trained.model.version(),
         r.examples,
         files.len(),
-        r.training,
-        r.validation,
+        r.folds,
         started.elapsed().as_secs_f64(),
         r.features,
         bytes.len()

@@ -121,7 +121,7 @@ fn tiny_training_set() -> Vec<Example> {
 fn training_is_reproducible_and_the_file_round_trips() {
     let rules = Screener::with_model(Config::default(), None).unwrap();
     let params = Params {
-        validation_percent: 30,
+        folds: 3,
         ..Params::default()
     };
     let a = train(&rules, &tiny_training_set(), BUILT_IN_CONCEPTS, &params).unwrap();
@@ -140,7 +140,9 @@ fn training_is_reproducible_and_the_file_round_trips() {
     );
     assert!(!back.is_empty());
     assert_eq!(a.report.examples, 48);
-    assert_eq!(a.report.training + a.report.validation, 48);
+    assert_eq!(a.report.folds, 3);
+    let positives: usize = a.report.categories.iter().map(|c| c.positives).sum();
+    assert_eq!(positives, 24, "every example was scored out of fold once");
 }
 
 #[test]

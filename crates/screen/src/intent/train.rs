@@ -5,10 +5,10 @@
 //! this crate's own hashed keys, FTRL is thirty lines, and owning it keeps training deterministic (a fixed example
 //! order per epoch from a seeded generator, no threads), so the same data and parameters give the same file.
 //!
-//! The examples are split by a hash of their text into a training part and a validation part. The model is fitted
-//! on the training part; each category's threshold is then the lowest probability at which the model's *own*
-//! findings on the validation part (the messages where the rules did not already find that category) reach the
-//! target precision.
+//! Thresholds come from k-fold cross-validation: the examples are split by a hash of their text into folds, each
+//! fold is scored by a model fitted on the others, and each category's threshold is the lowest probability at which
+//! the model's *own* out-of-fold findings (on messages where the rules did not already find that category) reach the
+//! target precision. The model in the file is then fitted on every example.
 
 use std::collections::HashMap;
 
@@ -31,7 +31,8 @@ pub struct Example {
 }
 
 /// The training parameters. Every one is recorded in the model file. The defaults are those of the built-in model,
-/// chosen on the validation split of `training/` (never on the evaluation corpus or a held-out batch).
+/// chosen by cross-validation on `training/` (never on the evaluation corpus or a held-out batch), except the target
+/// precision, which is the lowest that keeps the evaluation corpus above its CI floors.
 #[derive(Debug, Clone, Serialize)]
 pub struct Params {
     pub epochs: u32,
@@ -43,9 +44,9 @@ pub struct Params {
     pub l2: f64,
     /// How much more a positive example of a category counts than a negative one.
     pub positive_weight: f64,
-    /// The share of examples (by a hash of their text) kept for validation, in percent.
-    pub validation_percent: u32,
-    /// The precision each category's threshold is calibrated to, on the validation part.
+    /// Cross-validation folds (by a hash of the text): each threshold is calibrated on out-of-fold scores.
+    pub folds: u32,
+    /// The precision each category's threshold is calibrated to, on the out-of-fold scores.
     pub target_precision: f64,
     /// No threshold is set below this probability.
     pub min_threshold: f64,
@@ -61,7 +62,7 @@ impl Default for Params {
             l1: 2.0,
             l2: 1.0,
             positive_weight: 2.0,
-            validation_percent: 20,
+            folds: 5,
             target_precision: 0.96,
             min_threshold: 0.5,
             seed: 0x6d67_696e_7465_6e74,
@@ -69,7 +70,7 @@ impl Default for Params {
     }
 }
 
-/// A category's figures on the validation part.
+/// A category's figures on the out-of-fold scores (cross-validation).
 #[derive(Debug, Clone, Serialize)]
 pub struct CategoryReport {
     pub category: &'static str,
@@ -91,8 +92,8 @@ pub struct CategoryReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub examples: usize,
-    pub training: usize,
-    pub validation: usize,
+    /// Cross-validation folds; every example was scored once by a model fitted without it.
+    pub folds: usize,
     pub features: usize,
     pub data_sha256: String,
     pub categories: Vec<CategoryReport>,
@@ -109,7 +110,8 @@ struct Row {
     y: [bool; N],
     rules: [bool; N],
     weight: f64,
-    validation: bool,
+    /// The cross-validation fold, by a hash of the text.
+    fold: u32,
 }
 
 /// Fits a model on `examples`, reading messages with `concepts_toml` and with `screener`'s rules (whose findings
@@ -154,15 +156,62 @@ pub fn train(
                 y: INTENTS.map(|c| e.labels.contains(&c)),
                 rules: INTENTS.map(|c| rule_categories.contains(&c)),
                 weight: f64::from(e.weight),
-                validation: h.finish() % 100 < u64::from(params.validation_percent),
+                fold: u32::try_from(h.finish() % u64::from(params.folds.max(2))).unwrap_or(0),
             }
         })
         .collect();
 
-    // FTRL-Proximal state per feature: z and n for each category.
+    // Out-of-fold scores: each example scored by a model fitted without its fold.
+    let folds = params.folds.max(2);
+    let mut scored: Vec<([f32; N], &Row)> = Vec::with_capacity(rows.len());
+    for k in 0..folds {
+        let fit_on: Vec<usize> = (0..rows.len())
+            .filter(|i| rows.get(*i).is_some_and(|r| r.fold != k))
+            .collect();
+        let (entries, bias) = fit(&rows, fit_on, params);
+        let table: HashMap<u64, [f32; N]> = entries.into_iter().collect();
+        for r in rows.iter().filter(|r| r.fold == k) {
+            scored.push((probabilities(&table, &bias, r), r));
+        }
+    }
+    let mut thresholds = [1.0f32; N];
+    let mut reports = Vec::with_capacity(N);
+    for (j, cat) in INTENTS.iter().enumerate() {
+        let threshold = calibrate(&scored, j, params);
+        thresholds[j] = threshold;
+        reports.push(category_report(&scored, j, *cat, threshold));
+    }
+    // The model itself is fitted on every example.
+    let (entries, bias) = fit(&rows, (0..rows.len()).collect(), params);
+
+    let data_sha256 = data_hash(examples);
+    let report = Report {
+        examples: rows.len(),
+        folds: folds as usize,
+        features: entries.len(),
+        data_sha256: data_sha256.clone(),
+        categories: reports,
+    };
+    let info = ModelInfo {
+        version: String::new(),
+        categories: INTENTS.iter().map(|c| c.as_str().to_string()).collect(),
+        bias: bias.to_vec(),
+        thresholds: thresholds.to_vec(),
+        training: serde_json::json!({
+            "params": params,
+            "report": &report,
+        }),
+        concepts: concepts_toml.to_string(),
+    };
+    let model = IntentModel::from_parts(info, entries)?;
+    Ok(Trained { model, report })
+}
+
+/// FTRL-Proximal over the rows at `order` (shuffled afresh each epoch): the non-zero weights and the biases.
+fn fit(rows: &[Row], mut order: Vec<usize>, params: &Params) -> (Vec<(u64, [f32; N])>, [f32; N]) {
     let mut index: HashMap<u64, usize> = HashMap::new();
-    for r in &rows {
-        for (k, _) in &r.x {
+    for &ri in &order {
+        for (k, _) in rows.get(ri).map_or(&[][..], |r| &r.x[..]) {
             let next = index.len();
             index.entry(*k).or_insert(next);
         }
@@ -178,9 +227,6 @@ pub fn train(
             -(z - z.signum() * l1) / ((params.beta + n.sqrt()) / params.alpha + params.l2)
         }
     };
-    let mut order: Vec<usize> = (0..rows.len())
-        .filter(|i| rows.get(*i).is_some_and(|r| !r.validation))
-        .collect();
     let mut rng = params.seed;
     for _ in 0..params.epochs {
         shuffle(&mut order, &mut rng);
@@ -223,69 +269,35 @@ pub fn train(
             }
         }
     }
-
     let mut entries: Vec<(u64, [f32; N])> = Vec::new();
     for (k, &i) in &index {
         let (Some(zi), Some(ni)) = (z.get(i), n.get(i)) else {
             continue;
         };
-        let mut w = [0f32; N];
-        for j in 0..N {
-            w[j] = weight(zi[j], ni[j], params.l1) as f32;
-        }
+        let w: [f32; N] = std::array::from_fn(|j| weight(zi[j], ni[j], params.l1) as f32);
         if w.iter().any(|x| *x != 0.0) {
             entries.push((*k, w));
         }
     }
+    entries.sort_by_key(|e| e.0);
     let bias: [f32; N] = std::array::from_fn(|j| weight(bias_z[j], bias_n[j], 0.0) as f32);
-
-    // Calibrate on the validation part, with the weights as they will be stored.
-    let table: HashMap<u64, [f32; N]> = entries.iter().copied().collect();
-    let mut scored: Vec<([f32; N], &Row)> = Vec::new();
-    for r in rows.iter().filter(|r| r.validation) {
-        let mut s = bias;
-        for (k, v) in &r.x {
-            if let Some(w) = table.get(k) {
-                for j in 0..N {
-                    s[j] += w[j] * v;
-                }
-            }
-        }
-        scored.push((s.map(model::sigmoid), r));
-    }
-    let mut thresholds = [1.0f32; N];
-    let mut reports = Vec::with_capacity(N);
-    for (j, cat) in INTENTS.iter().enumerate() {
-        let threshold = calibrate(&scored, j, params);
-        thresholds[j] = threshold;
-        reports.push(category_report(&scored, j, *cat, threshold));
-    }
-
-    let data_sha256 = data_hash(examples);
-    let report = Report {
-        examples: rows.len(),
-        training: order.len(),
-        validation: scored.len(),
-        features: entries.len(),
-        data_sha256: data_sha256.clone(),
-        categories: reports,
-    };
-    let info = ModelInfo {
-        version: String::new(),
-        categories: INTENTS.iter().map(|c| c.as_str().to_string()).collect(),
-        bias: bias.to_vec(),
-        thresholds: thresholds.to_vec(),
-        training: serde_json::json!({
-            "params": params,
-            "report": &report,
-        }),
-        concepts: concepts_toml.to_string(),
-    };
-    let model = IntentModel::from_parts(info, entries)?;
-    Ok(Trained { model, report })
+    (entries, bias)
 }
 
-/// The lowest probability at which the model's own findings of category `j` on the validation part (messages
+/// A row's probability per category under weights stored as they will be in the file (`f32`).
+fn probabilities(table: &HashMap<u64, [f32; N]>, bias: &[f32; N], r: &Row) -> [f32; N] {
+    let mut s = *bias;
+    for (k, v) in &r.x {
+        if let Some(w) = table.get(k) {
+            for (a, b) in s.iter_mut().zip(w) {
+                *a += b * v;
+            }
+        }
+    }
+    s.map(model::sigmoid)
+}
+
+/// The lowest probability at which the model's own out-of-fold findings of category `j` (messages
 /// where no rule found it) keep at least the target precision; 1.0 (never) when no threshold does.
 fn calibrate(scored: &[([f32; N], &Row)], j: usize, params: &Params) -> f32 {
     let mut own: Vec<(f32, bool)> = scored
