@@ -1,4 +1,4 @@
-//! `marketguard scan`: the command-line contract of spec/screening.md.
+//! `marketguard scan`: the command-line contract of spec/screening.md, screened on every core.
 
 use std::io::{BufRead as _, Write as _};
 use std::process::ExitCode;
@@ -29,21 +29,29 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&result)?);
         return Ok(ExitCode::SUCCESS);
     }
+    // Lines are read in batches and each batch is screened on every core; the output keeps the input's order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0usize;
-    for (n, line) in stdin.lines().enumerate() {
-        let line = line.with_context(|| format!("could not read input line {}", n + 1))?;
-        let output = match screen_line(&screener, &line) {
-            Ok(result) => serde_json::to_string(&result)?,
-            Err((id, error)) => {
-                failed += 1;
-                serde_json::to_string(
-                    &serde_json::json!({"id": id, "error": format!("line {}: {error}", n + 1)}),
-                )?
-            }
-        };
-        writeln!(out, "{output}")?;
+    let mut batch: Vec<String> = Vec::with_capacity(BATCH);
+    let mut first_line = 1usize;
+    let mut lines = stdin.lines();
+    loop {
+        batch.clear();
+        for line in lines.by_ref().take(BATCH) {
+            let n = first_line + batch.len();
+            batch.push(line.with_context(|| format!("could not read input line {n}"))?);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let results = screen_batch(&screener, &batch, first_line, threads)?;
+        for (output, ok) in results {
+            failed += usize::from(!ok);
+            writeln!(out, "{output}")?;
+        }
+        first_line += batch.len();
     }
     out.flush()?;
     if failed > 0 {
@@ -51,6 +59,61 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lines screened per batch (a batch is split across the threads).
+const BATCH: usize = 4096;
+
+/// The output line of each input line of `batch` (numbered from `first_line`), and whether it was screened.
+fn screen_batch(
+    screener: &screen::Screener,
+    batch: &[String],
+    first_line: usize,
+    threads: usize,
+) -> anyhow::Result<Vec<(String, bool)>> {
+    let per_thread = batch.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = batch
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(k, chunk)| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, line)| {
+                            output_line(screener, line, first_line + k * per_thread + i)
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(batch.len());
+        for h in handles {
+            let part = h
+                .join()
+                .map_err(|_| anyhow::anyhow!("a screening thread stopped unexpectedly"))??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
+}
+
+/// One output line: the result, or `{"id", "error"}` for a line that cannot be screened.
+fn output_line(
+    screener: &screen::Screener,
+    line: &str,
+    n: usize,
+) -> anyhow::Result<(String, bool)> {
+    Ok(match screen_line(screener, line) {
+        Ok(result) => (serde_json::to_string(&result)?, true),
+        Err((id, error)) => (
+            serde_json::to_string(
+                &serde_json::json!({"id": id, "error": format!("line {n}: {error}")}),
+            )?,
+            false,
+        ),
+    })
 }
 
 /// Screens one input line, or gives the line's id (when it has one) and what is wrong with it.
