@@ -301,6 +301,23 @@ impl LinkDetector {
             });
         }
 
+        // "examplemarket.com-payouts.info": the marketplace's own address followed by a hyphen, so that the start of
+        // the link reads like the real site.
+        if let Some(p) = self.protected.iter().find(|p| {
+            ascii.match_indices(p.as_str()).any(|(i, _)| {
+                ascii.as_bytes().get(i + p.len()) == Some(&b'-')
+                    && (i == 0 || ascii.as_bytes().get(i - 1) == Some(&b'.'))
+            })
+        }) {
+            return Some(Verdict {
+                rule: "link.brand_in_domain",
+                explanation: format!(
+                    "The link starts like the marketplace's own address ({p}) but goes on with a hyphen to another \
+                     domain ({reg}). Fake payout and sign-in pages are set up this way."
+                ),
+                domain: reg,
+            });
+        }
         if !self.brands.is_legit(label_ascii, &reg) {
             if let Some(b) = self.brands.lookalike(label_ascii, &reg) {
                 return Some(Verdict {

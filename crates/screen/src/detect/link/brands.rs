@@ -73,6 +73,40 @@ const KNOWN: &[(&str, Match, &[&str])] = &[
     ("craigslist", Match::Edit, &[]),
 ];
 
+/// Abbreviations and nicknames of brands that phishing domains use (`amzn-refunds.com`, `fbmkt-payments.com`):
+/// `(alias, the brand it stands for)`. Matched as a whole hyphen-separated part of a label, like `Token` brands, but
+/// an alias never makes a domain legitimate (`fbmkt.com` belongs to whoever registered it).
+const ALIASES: &[(&str, &str)] = &[
+    ("amzn", "amazon"),
+    ("amz", "amazon"),
+    ("pypl", "paypal"),
+    ("fbmkt", "Facebook Marketplace"),
+    ("fbmarket", "Facebook Marketplace"),
+    ("fbmarketplace", "Facebook Marketplace"),
+    ("wlpop", "wallapop"),
+    ("wallap", "wallapop"),
+    ("lbc", "leboncoin"),
+    ("mlivre", "mercadolivre"),
+    ("mlibre", "mercadolibre"),
+    ("meli", "mercadolibre"),
+    ("kleinanz", "kleinanzeigen"),
+    ("ebaykl", "kleinanzeigen"),
+    ("rmail", "royalmail"),
+    ("royal-mail", "royalmail"),
+    ("wu", "western-union"),
+    ("cashapp", "cashapp"),
+    ("applepay", "apple"),
+    ("appleid", "apple"),
+    ("colis", "laposte"),
+    ("colissimo", "laposte"),
+    ("chronopost", "laposte"),
+    ("hermes", "hermes"),
+    ("seur", "seur"),
+    ("bizum", "bizum"),
+    ("mbway", "mbway"),
+    ("pix", "pix"),
+];
+
 /// URL shorteners: their links hide where they lead.
 pub(crate) const SHORTENERS: &[&str] = &[
     "bit.ly",
@@ -149,6 +183,46 @@ const BAIT: &[&str] = &[
     "help",
     "id",
     "validate",
+    "redelivery",
+    "reschedule",
+    "claim",
+    "pay",
+    "pending",
+    "release",
+    "receive",
+    "payout",
+    "payouts",
+    "fee",
+    // The same words in Spanish, French, German and Portuguese.
+    "seguranca",
+    "seguridad",
+    "securite",
+    "sicherheit",
+    "sicher",
+    "conta",
+    "cuenta",
+    "compte",
+    "konto",
+    "pagamento",
+    "pago",
+    "paiement",
+    "zahlung",
+    "verificacao",
+    "verificacion",
+    "verification",
+    "livraison",
+    "entrega",
+    "envio",
+    "lieferung",
+    "paket",
+    "colis",
+    "suivi",
+    "rastreio",
+    "seguimiento",
+    "sendung",
+    "reembolso",
+    "remboursement",
+    "erstattung",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +289,8 @@ struct Brand {
     /// The marketplace's own brand: only its protected domains are legitimate, and the same label under another
     /// suffix ("examplemarket.net") is a look-alike.
     own: bool,
+    /// An abbreviation of a brand (`ALIASES`): it marks a domain as impersonating, never as legitimate.
+    alias: bool,
 }
 
 #[derive(Debug)]
@@ -248,6 +324,7 @@ impl BrandSet {
                 how,
                 legit_labels: Vec::new(),
                 own: true,
+                alias: false,
             });
         };
         for d in protected {
@@ -272,6 +349,21 @@ impl BrandSet {
                 how,
                 legit_labels: legit.iter().map(|s| s.to_string()).collect(),
                 own: false,
+                alias: false,
+            });
+        }
+        for &(alias, brand) in ALIASES {
+            let canon = Canon::of(alias);
+            brands.push(Brand {
+                display: brand.to_string(),
+                name: alias.to_string(),
+                joined: canon.joined(),
+                joined_chars: canon.joined().chars().count(),
+                canon,
+                how: Match::Token,
+                legit_labels: Vec::new(),
+                own: false,
+                alias: true,
             });
         }
         BrandSet { brands }
@@ -279,9 +371,9 @@ impl BrandSet {
 
     /// True when the registrable label is a well-known brand's own (`paypal.de`, `amazonaws.com`).
     pub fn is_legit(&self, label: &str, _registrable: &str) -> bool {
-        self.brands
-            .iter()
-            .any(|b| !b.own && (b.name == label || b.legit_labels.iter().any(|l| l == label)))
+        self.brands.iter().any(|b| {
+            !b.own && !b.alias && (b.name == label || b.legit_labels.iter().any(|l| l == label))
+        })
     }
 
     /// A brand whose comparison form equals `canon` (for homographs).
