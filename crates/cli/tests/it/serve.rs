@@ -79,22 +79,36 @@ async fn keys_created_and_revoked_by_the_cli_work_over_http(db: &TestDb) {
 }
 
 async fn sigterm_finishes_the_request_in_flight_then_exits(db: &TestDb) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let mut server = Server::start(&db.url, &[]);
     let key = create_key(&db.url, "screen");
-    // A large message keeps the request busy while the signal arrives; it must still be answered.
-    let text = "call 415 555 0172 or write to jo at gmail dot com. ".repeat(1200);
-    let http = reqwest::Client::new();
-    let request = http
-        .post(server.url("/v1/screen"))
-        .bearer_auth(&key)
-        .json(&json!({"text": text}))
-        .send();
-    let in_flight = tokio::spawn(request);
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let clean_exit = tokio::task::spawn_blocking(move || server.terminate())
-        .await
-        .unwrap();
-    let r = in_flight.await.unwrap().unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    assert!(clean_exit, "the server did not exit cleanly after SIGTERM");
+    // The request is written by hand over one connection: all but its last bytes before the signal, so the server
+    // has certainly accepted it and is reading it when SIGTERM arrives (a client that had not connected yet would
+    // rightly be refused), and the rest after. It must still be answered.
+    let body = json!({"text": "call 415 555 0172 or write to jo at gmail dot com. ".repeat(200)})
+        .to_string();
+    let addr = server.url("").trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /v1/screen HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let (first, last) = body.split_at(body.len() - 8);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let terminated = tokio::task::spawn_blocking(move || server.terminate());
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stream.write_all(last.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "{}",
+        response.lines().next().unwrap_or("")
+    );
+    assert!(
+        terminated.await.unwrap(),
+        "the server did not exit cleanly after SIGTERM"
+    );
 }
