@@ -191,29 +191,62 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
 
 type Labelled = (String, BTreeSet<Category>, BTreeSet<Category>);
 
-fn eval_line(screener: &Screener, line: &str) -> anyhow::Result<Labelled> {
-    #[derive(serde::Deserialize)]
-    struct Line {
-        id: Option<serde_json::Value>,
-        text: String,
-        region: Option<String>,
-        sender: Option<String>,
-        labels: Vec<String>,
+/// One labelled line, as `eval` and `model train` read it: `{"id"?, "text", "region"?, "sender"?, "labels",
+/// "weight"?}`, parsed into types.
+pub struct LabelledLine {
+    pub id: String,
+    pub text: String,
+    pub region: Option<screen::Region>,
+    pub sender: Option<screen::Role>,
+    pub labels: Vec<Category>,
+    pub weight: f32,
+}
+
+impl LabelledLine {
+    pub fn parse(line: &str) -> anyhow::Result<LabelledLine> {
+        #[derive(serde::Deserialize)]
+        struct Line {
+            id: Option<serde_json::Value>,
+            text: String,
+            region: Option<String>,
+            sender: Option<String>,
+            labels: Vec<String>,
+            weight: Option<f32>,
+        }
+        let l: Line = serde_json::from_str(line)
+            .context("not a labelled line {text, labels, region?, sender?}")?;
+        let labels = l
+            .labels
+            .iter()
+            .map(|s| Category::parse(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The same checks as the HTTP API's (one place says what a region or a sender may be).
+        let message = message_from_parts(&l.text, l.region.as_deref(), l.sender.as_deref())
+            .map_err(anyhow::Error::msg)?;
+        let (region, sender) = (message.region, message.sender);
+        let id = match l.id {
+            Some(serde_json::Value::String(s)) => s,
+            Some(v) => v.to_string(),
+            None => "-".into(),
+        };
+        Ok(LabelledLine {
+            id,
+            text: l.text,
+            region,
+            sender,
+            labels,
+            weight: l.weight.unwrap_or(1.0),
+        })
     }
-    let l: Line = serde_json::from_str(line)
-        .context("not a labelled line {text, labels, region?, sender?}")?;
-    let expected = l
-        .labels
-        .iter()
-        .map(|s| Category::parse(s))
-        .collect::<Result<BTreeSet<_>, _>>()?;
-    let message = message_from_parts(&l.text, l.region.as_deref(), l.sender.as_deref())
-        .map_err(anyhow::Error::msg)?;
-    let found: BTreeSet<Category> = screener.screen(&message).categories().into_iter().collect();
-    let id = match l.id {
-        Some(serde_json::Value::String(s)) => s,
-        Some(v) => v.to_string(),
-        None => "-".into(),
+}
+
+fn eval_line(screener: &Screener, line: &str) -> anyhow::Result<Labelled> {
+    let l = LabelledLine::parse(line)?;
+    let message = screen::Message {
+        text: &l.text,
+        region: l.region,
+        sender: l.sender,
     };
-    Ok((id, expected, found))
+    let found: BTreeSet<Category> = screener.screen(&message).categories().into_iter().collect();
+    Ok((l.id, l.labels.into_iter().collect(), found))
 }

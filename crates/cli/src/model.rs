@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use screen::intent::train::{Example, Params};
 use screen::intent::{BUILT_IN_CONCEPTS, INTENTS};
-use screen::{Category, IntentModel, Region, Role, Screener};
+use screen::{Category, IntentModel, Screener};
 use server::Config;
 
-use crate::eval::{Summary, evaluate};
+use crate::eval::{LabelledLine, Summary, evaluate};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -249,34 +249,12 @@ fn jsonl_files(p: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 fn example(line: &str) -> anyhow::Result<Example> {
-    #[derive(serde::Deserialize)]
-    struct Line {
-        text: String,
-        region: Option<String>,
-        sender: Option<String>,
-        labels: Vec<String>,
-        #[serde(default)]
-        weight: Option<f32>,
-    }
-    let l: Line = serde_json::from_str(line)
-        .context("not a labelled line {text, labels, region?, sender?}")?;
-    let labels = l
-        .labels
-        .iter()
-        .map(|s| Category::parse(s))
-        .collect::<Result<Vec<_>, _>>()?;
-    let region = l.region.as_deref().map(Region::parse).transpose()?;
-    let sender = match l.sender.as_deref() {
-        None => None,
-        Some(s) => {
-            Some(Role::parse(s).with_context(|| format!("sender `{s}` is not buyer or seller"))?)
-        }
-    };
+    let l = LabelledLine::parse(line)?;
     Ok(Example {
         text: l.text,
-        region,
-        sender,
-        labels,
-        weight: l.weight.unwrap_or(1.0),
+        region: l.region,
+        sender: l.sender,
+        labels: l.labels,
+        weight: l.weight,
     })
 }
