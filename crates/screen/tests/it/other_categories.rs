@@ -709,12 +709,24 @@ fn payment_handles_are_found_and_redacted() {
 
 #[test]
 fn brand_abbreviations_subdomains_and_the_marketplace_s_address_with_a_hyphen() {
-    check("pay here olx-seguranca.pt-conta.com", &["link.brand_in_domain"]);
-    check("redeliver at dpd.redelivery-uk.net", &["link.brand_in_domain"]);
+    check(
+        "pay here olx-seguranca.pt-conta.com",
+        &["link.brand_in_domain"],
+    );
+    check(
+        "redeliver at dpd.redelivery-uk.net",
+        &["link.brand_in_domain"],
+    );
     check("claim at amzn-refunds.com/claim", &["link.brand_in_domain"]);
     check("fbmkt-payments.com/release", &["link.brand_in_domain"]);
-    check("examplemarket.com-payouts.info/login", &["link.brand_in_domain"]);
-    check("sendung verfolgen: dhl.sendung-zustellung.net", &["link.brand_in_domain"]);
+    check(
+        "examplemarket.com-payouts.info/login",
+        &["link.brand_in_domain"],
+    );
+    check(
+        "sendung verfolgen: dhl.sendung-zustellung.net",
+        &["link.brand_in_domain"],
+    );
     // Hard negatives: a brand's own domain, a brand as an ordinary subdomain, the marketplace's own subdomains.
     check("apple.stackexchange.com/questions/123", &[]);
     check("tracking at dhl.de/en/privatkunden.html", &[]);
