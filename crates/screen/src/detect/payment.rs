@@ -58,9 +58,9 @@ impl PaymentDetector {
                 continue;
             }
             let (rule, what) = if name.starts_with('$') {
-                ("payment.cashtag", "a Cash App $cashtag")
+                ("payment.cashtag", "A Cash App $cashtag")
             } else {
-                ("payment.app_handle", "a payment-app account")
+                ("payment.app_handle", "A payment-app account")
             };
             out.push(cx.finding(
                 CAT,
@@ -68,10 +68,7 @@ impl PaymentDetector {
                 h.end(),
                 Some(name.to_string()),
                 rule,
-                format!(
-                    "{what} ({name}) is given to be paid outside the marketplace. {WHY}",
-                    what = capitalise(what)
-                ),
+                format!("{what} ({name}) is given to be paid outside the marketplace. {WHY}",),
             ));
         }
     }
@@ -106,13 +103,6 @@ const CURRENCY_CODES: &[&str] = &[
     "USD", "US", "CAD", "CA", "AUD", "AU", "NZD", "NZ", "HKD", "SGD", "MXN", "MX", "TWD", "BRL",
     "R", "CLP", "COP", "ARS", "UYU",
 ];
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
 
 /// Every `prefix` joined to every `noun` with a space.
 fn cross(prefixes: &[&str], nouns: &[&str], cue: Cue, out: &mut Vec<(String, Cue)>) {

@@ -561,7 +561,7 @@ impl HandleFinder {
                         n.start(),
                         n.start() + name.len(),
                         "handle.snap_ghost",
-                        "a Snapchat account",
+                        "A Snapchat account",
                     ));
                 }
             }
@@ -575,7 +575,7 @@ impl HandleFinder {
                         n.start(),
                         n.start() + name.len(),
                         "handle.my_at",
-                        "an account name",
+                        "An account name",
                     ));
                 }
             }
@@ -595,8 +595,7 @@ impl HandleFinder {
                 rule,
                 format!(
                     "{what} ({name}) is shared. Contact details let the other party reach you off the platform, \
-                     where you are not protected.",
-                    what = if what.starts_with('a') { what.replacen('a', "A", 1) } else { what.to_string() }
+                     where you are not protected."
                 ),
             ));
         }
