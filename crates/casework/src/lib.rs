@@ -11,6 +11,7 @@
 
 mod file;
 mod overview;
+pub mod verdicts;
 
 pub use cases::{CasePolicy, CaseState, Outcome, ReportCategory, SourceKind, SubjectType};
 /// An investigator's decision on a held message: deliver the original (`released`) or keep it from the

@@ -162,7 +162,7 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     )?)
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -383,6 +383,6 @@ fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
 
 /// The binary's clock, for the admin commands (the server has its own, `AppState::clock`).
 #[allow(clippy::disallowed_methods)]
-fn wall_clock() -> time::OffsetDateTime {
+pub(crate) fn wall_clock() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }

@@ -1,4 +1,4 @@
-//! `marketguard model train | compare | show`: the screening engine's learned intent model.
+//! `marketguard model train | compare | activate | show`: the screening engine's learned intent model.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,6 +17,14 @@ pub enum Command {
     Train(TrainArgs),
     /// Print a candidate model's figures beside the active model's on the evaluation corpus and held-out batches.
     Compare(CompareArgs),
+    /// Make a model file the active model of this database's servers (from their next start), audited as
+    /// `policy.activate` (subject `policy:intent_model`). Run `model compare FILE` first.
+    Activate {
+        file: PathBuf,
+        /// Who activates it, for the audit log.
+        #[arg(long)]
+        actor: String,
+    },
     /// Print what a model file says about itself (the built-in model without a file).
     Show { file: Option<PathBuf> },
 }
@@ -46,6 +54,13 @@ pub struct TrainArgs {
     /// The precision each category's threshold is calibrated to on the validation split.
     #[arg(long)]
     target_precision: Option<f64>,
+    /// Also learn from investigators' verdicts in the configured database (`POST /v1/messages/{id}/verdicts`, the
+    /// console's conversation page): each judged message becomes an example labelled as the investigator said.
+    #[arg(long)]
+    verdicts: bool,
+    /// How much a verdict's example counts against a written line's 1.
+    #[arg(long, default_value_t = 2.0)]
+    verdict_weight: f32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +76,7 @@ pub fn run(config: &Config, command: &Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Train(args) => train(config, args),
         Command::Compare(args) => compare(config, args),
+        Command::Activate { file, actor } => activate(config, file, actor),
         Command::Show { file } => {
             let model = match file {
                 Some(f) => read_model(f)?,
@@ -88,6 +104,15 @@ fn train(config: &Config, args: &TrainArgs) -> anyhow::Result<ExitCode> {
             }
             examples.push(example(line).with_context(|| format!("{}:{}", f.display(), n + 1))?);
         }
+    }
+    if args.verdicts {
+        let judged = crate::runtime()?.block_on(verdict_examples(config, args.verdict_weight))?;
+        println!(
+            "{} examples from investigators' verdicts in {}",
+            judged.len(),
+            store::redact_url(&config.database_url)
+        );
+        examples.extend(judged);
     }
     let concepts = match &args.concepts {
         Some(p) => {
@@ -152,8 +177,82 @@ fn train(config: &Config, args: &TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Every message an investigator judged, labelled with what its findings said, less the findings marked wrong,
+/// plus the violations marked missed.
+async fn verdict_examples(config: &Config, weight: f32) -> anyhow::Result<Vec<Example>> {
+    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let mut out = Vec::new();
+    for (message, verdicts) in store.messages_with_verdicts().await? {
+        let mut labels: Vec<Category> = message
+            .findings
+            .0
+            .iter()
+            .filter_map(|f| Category::parse(&f.category).ok())
+            .collect();
+        for v in &verdicts {
+            let c = Category::parse(&v.category)
+                .map_err(|e| anyhow::anyhow!("verdict {}: {e}", v.id))?;
+            match v.kind {
+                domain::VerdictKind::FindingWrong => labels.retain(|x| *x != c),
+                domain::VerdictKind::Violation => labels.push(c),
+            }
+        }
+        labels.sort();
+        labels.dedup();
+        out.push(Example {
+            text: message.original_text,
+            region: None,
+            sender: Some(match message.sender_role {
+                domain::Side::Buyer => screen::Role::Buyer,
+                domain::Side::Seller => screen::Role::Seller,
+            }),
+            labels,
+            weight,
+        });
+    }
+    Ok(out)
+}
+
+fn activate(config: &Config, file: &Path, actor: &str) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    crate::runtime()?.block_on(async {
+        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let previous = server::screening::activated_model(&store).await?;
+        let (record, changed) = server::screening::activate_model(
+            &store,
+            &bytes,
+            &format!("cli:{actor}"),
+            crate::wall_clock(),
+        )
+        .await?;
+        if changed {
+            println!(
+                "activated {} (was {}); servers on this database use it from their next start",
+                record.version,
+                previous.map_or("the configured or built-in model".to_string(), |(_, r)| r
+                    .version)
+            );
+        } else {
+            println!(
+                "{} is already the active model; nothing changed",
+                record.version
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 fn compare(config: &Config, args: &CompareArgs) -> anyhow::Result<ExitCode> {
-    let active = server::screening::build_screener(&config.screening)?;
+    // The active model: the one activated in the database, else the configured or built-in one.
+    let activated = crate::runtime()?.block_on(async {
+        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        anyhow::Ok(server::screening::activated_model(&store).await?)
+    })?;
+    let active = match activated {
+        Some((model, _)) => Screener::with_model(config.screening.clone(), Some(model))?,
+        None => server::screening::build_screener(&config.screening)?,
+    };
     let candidate_model = read_model(&args.candidate)?;
     let candidate_version = candidate_model.version().to_string();
     let candidate = Screener::with_model(config.screening.clone(), Some(candidate_model))?;

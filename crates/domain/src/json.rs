@@ -29,6 +29,9 @@ pub struct StoredFinding {
     pub normalized: Option<String>,
     pub rule: String,
     pub explanation: String,
+    /// The learned intent model's version, for a finding of the model (absent in findings stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// The `messages.findings` column: the findings a message was decided on, in the order screening gave them.

@@ -287,3 +287,11 @@ tokens! {
         Disabled => "disabled",
     }
 }
+
+tokens! {
+    /// An investigator's verdict on screening: a finding that was wrong, or a violation the engine missed.
+    VerdictKind {
+        FindingWrong => "finding_wrong",
+        Violation => "violation",
+    }
+}

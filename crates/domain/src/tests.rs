@@ -44,6 +44,7 @@ fn json_columns_read_what_they_wrote_and_refuse_the_rest() {
         normalized: None,
         rule: "phone.digits".into(),
         explanation: "a phone number".into(),
+        model: None,
     }]);
     assert_eq!(
         StoredFindings::from_json(&findings.to_json()).unwrap(),

@@ -786,6 +786,7 @@ pub fn stored_findings(findings: &[screen::Finding]) -> domain::StoredFindings {
                 normalized: f.normalized.clone(),
                 rule: f.rule.to_string(),
                 explanation: f.explanation.clone(),
+                model: f.model.clone(),
             })
             .collect(),
     )

@@ -129,6 +129,7 @@ fn redaction_cuts_only_the_named_categories() {
         normalized: None,
         rule: "t",
         explanation: String::new(),
+        model: None,
     };
     let text = "call 415 555 0172 or mail a@b.co, see evil.example";
     let findings = [

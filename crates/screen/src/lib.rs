@@ -107,6 +107,9 @@ pub struct Finding {
     pub rule: &'static str,
     /// Plain words for the person reading the finding: what was found and why it matters.
     pub explanation: String,
+    /// The version of the learned intent model behind a finding of the model (`intent.*` rules); `None` for a rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// The result of screening one message.

@@ -80,6 +80,15 @@ impl AppState {
     /// Builds the state from a configuration and an open, migrated store.
     pub fn new(config: Config, store: store::Store) -> Result<AppState, StartError> {
         let screener = screening::build_screener(&config.screening)?;
+        AppState::with_screener(config, store, screener)
+    }
+
+    /// Builds the state with this screener (`serve` gives the one with the model activated in the database).
+    pub fn with_screener(
+        config: Config,
+        store: store::Store,
+        screener: screen::Screener,
+    ) -> Result<AppState, StartError> {
         // The phone-number metadata loads lazily; pay for it now rather than in the first request.
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
         let screener = Arc::new(screener);
@@ -243,7 +252,20 @@ pub async fn serve(
 ) -> Result<(), StartError> {
     let store = store::Store::open_and_migrate(&config.database_url).await?;
     let addr = config.listen;
-    let state = AppState::new(config, store.clone())?;
+    // A model activated in the database (`marketguard model activate`) wins over the configured or built-in one.
+    let screener = match screening::activated_model(&store).await? {
+        Some((model, record)) if config.screening.intent.enabled => {
+            tracing::info!(
+                model = %record.version,
+                activated_by = %record.activated_by,
+                activated_at = %store::format_time(record.activated_at),
+                "intent model activated in the database"
+            );
+            screen::Screener::with_model(config.screening.clone(), Some(model))?
+        }
+        _ => screening::build_screener(&config.screening)?,
+    };
+    let state = AppState::with_screener(config, store.clone(), screener)?;
     // Record the communication policy in force (audited when it changed), and reload it on SIGHUP.
     runtime::reload_policy(&state, "startup")
         .await

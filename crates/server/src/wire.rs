@@ -33,6 +33,9 @@ pub struct FindingOut {
     /// A stable rule id such as `phone.digits`.
     pub rule: String,
     pub explanation: String,
+    /// The learned intent model's version, for a finding of the model (rule `intent.*`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// A finding stored with a message, as the API shows it (the same shape as a fresh screening's).
@@ -46,6 +49,7 @@ impl From<domain::StoredFinding> for FindingOut {
             normalized: f.normalized,
             rule: f.rule,
             explanation: f.explanation,
+            model: f.model,
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod parties;
 pub mod policies;
 pub mod security;
 mod time_text;
+pub mod verdicts;
 
 pub use api_keys::{ApiKey, NewApiKey, Scope, UnknownScope};
 pub use audit::{AuditEntry, AuditEvent, ChainReport};

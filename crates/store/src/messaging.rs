@@ -104,7 +104,7 @@ pub enum Recorded {
 }
 
 const CONVERSATION_COLUMNS: &str = "id, subject_key, order_id, listing_id, buyer_id, seller_id, buyer_alias, seller_alias, opened_by, created_at";
-const MESSAGE_COLUMNS: &str = "id, conversation_id, sender_id, sender_role, original_text, delivered_text, action, findings, contact_grant, policy_version, rule, notice_to_sender, notice_to_recipient, idempotency_key, created_at";
+pub(crate) const MESSAGE_COLUMNS: &str = "id, conversation_id, sender_id, sender_role, original_text, delivered_text, action, findings, contact_grant, policy_version, rule, notice_to_sender, notice_to_recipient, idempotency_key, created_at";
 
 impl Store {
     /// Opens the conversation about `c.subject_key`, or answers the one already open (and `false`).
@@ -486,7 +486,7 @@ fn row_to_conversation(r: &sqlx::any::AnyRow) -> Result<ConversationRecord, Stor
     })
 }
 
-fn row_to_message(r: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
+pub(crate) fn row_to_message(r: &sqlx::any::AnyRow) -> Result<MessageRecord, StoreError> {
     Ok(MessageRecord {
         id: r.try_get("id")?,
         conversation_id: r.try_get("conversation_id")?,

@@ -8,7 +8,8 @@ use crate::support::{Server, create_key, run, stdout};
 on_both_backends!(
     a_seller_is_walked_from_clean_messages_to_a_restriction_that_an_investigator_reverses_over_http,
     idempotency_size_and_rate_limits_answer_with_clear_errors_over_http,
-    policy_check_reports_what_a_new_policy_would_change_and_reload_applies_it
+    policy_check_reports_what_a_new_policy_would_change_and_reload_applies_it,
+    investigators_verdicts_train_a_model_that_an_audited_command_puts_in_service
 );
 
 struct Api {
@@ -483,4 +484,159 @@ fn tempfile_dir() -> std::path::PathBuf {
         );
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+async fn investigators_verdicts_train_a_model_that_an_audited_command_puts_in_service(db: &TestDb) {
+    let mut api = start(db, &[]).await;
+    let investigator = create_key(&db.url, "investigator");
+    let c = api.world().await;
+    let (_, phone) = api.send(&c, "s1", PHONE).await;
+    let (_, clean) = api.send(&c, "s1", CLEAN).await;
+    let (phone, clean) = (phone["id"].as_str().unwrap(), clean["id"].as_str().unwrap());
+    let verdict = |message: &str, kind: &str, category: &str, key: &str| {
+        let body =
+            json!({"investigator": "ines", "kind": kind, "category": category, "note": "checked"});
+        let path = format!("/v1/messages/{message}/verdicts");
+        let key = key.to_string();
+        let api = &api;
+        async move { api.call("POST", &path, &key, Some(body), None).await }
+    };
+
+    let (status, first) = verdict(phone, "finding_wrong", "contact.phone", &investigator).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = verdict(phone, "finding_wrong", "contact.phone", &investigator).await;
+    assert_eq!(
+        (status, &again["id"]),
+        (200, &first["id"]),
+        "the same verdict answers the first"
+    );
+    let (status, missed) = verdict(clean, "violation", "pressure.urgency", &investigator).await;
+    assert_eq!(status, 201, "{missed}");
+    for (message, kind, category, key, want, code) in [
+        (
+            phone,
+            "violation",
+            "contact.phone",
+            investigator.as_str(),
+            422,
+            "invalid_request",
+        ),
+        (
+            clean,
+            "finding_wrong",
+            "contact.email",
+            investigator.as_str(),
+            422,
+            "invalid_request",
+        ),
+        (
+            clean,
+            "violation",
+            "contact.fax",
+            investigator.as_str(),
+            422,
+            "invalid_request",
+        ),
+        (
+            clean,
+            "praise",
+            "contact.phone",
+            investigator.as_str(),
+            422,
+            "invalid_request",
+        ),
+        (
+            "no-such-message",
+            "violation",
+            "contact.phone",
+            investigator.as_str(),
+            404,
+            "not_found",
+        ),
+        (
+            clean,
+            "violation",
+            "contact.phone",
+            api.key.as_str(),
+            403,
+            "missing_scope",
+        ),
+    ] {
+        let (status, body) = verdict(message, kind, category, key).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (want, Some(code)),
+            "{kind} {category} on {message}: {body}"
+        );
+    }
+    let (status, list) = api
+        .call("GET", "/v1/verdicts", &investigator, None, None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+    assert!(api.server.terminate());
+
+    // The verdicts become examples labelled as the investigator said.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("set.jsonl");
+    let lines: Vec<String> = (0..10)
+        .flat_map(|i| {
+            [
+                format!(r#"{{"text": "is there a faster way to reach you {i}", "labels": ["contact.request"]}}"#),
+                format!(r#"{{"text": "is the lamp still for sale {i}", "labels": []}}"#),
+            ]
+        })
+        .collect();
+    std::fs::write(&data, lines.join("\n")).unwrap();
+    let model = dir.path().join("m.bin");
+    let (data, model) = (data.to_str().unwrap(), model.to_str().unwrap());
+    let o = run(
+        &db.url,
+        &[
+            "model",
+            "train",
+            "--data",
+            data,
+            "--verdicts",
+            "--out",
+            model,
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = stdout(&o);
+    assert!(
+        report.contains("2 examples from investigators' verdicts"),
+        "{report}"
+    );
+    assert!(report.contains("on 22 examples"), "{report}");
+    let version = stdout(&run(&db.url, &["model", "show", model]))
+        .lines()
+        .find_map(|l| l.strip_prefix("version:"))
+        .map(|v| v.trim().to_string())
+        .unwrap();
+
+    // Only an explicit, audited command puts it in service; the next start uses it.
+    let o = run(&db.url, &["model", "activate", model, "--actor", "ines"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout(&o).contains(&format!("activated {version}")),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&db.url, &["model", "activate", model, "--actor", "ines"]);
+    assert!(
+        stdout(&o).contains("already the active model"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&db.url, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let server = Server::start(&db.url, &[]);
+    let ready: Value = reqwest::get(server.url("/readyz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["intent_model"], version.as_str(), "{ready}");
 }

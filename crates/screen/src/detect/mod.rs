@@ -99,6 +99,7 @@ impl<'a> Context<'a> {
             normalized,
             rule,
             explanation,
+            model: None,
         }
     }
 }
@@ -238,14 +239,16 @@ fn intent_findings(
                 (s, e, None)
             }
         };
-        out.push(cx.finding(
+        let mut finding = cx.finding(
             category,
             start,
             end,
             normalized,
             intent::rule_id(category),
             explanation,
-        ));
+        );
+        finding.model = Some(model.version().to_string());
+        out.push(finding);
     }
 }
 

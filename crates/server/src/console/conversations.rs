@@ -1,9 +1,15 @@
 //! `GET /console/conversations/{id}`: the conversation as an investigator sees it: both parties, the order, every
 //! message with its decision, rule and highlighted findings. Data in findings (phone numbers, emails, handles,
-//! payment details, links) and the shipping address stay masked until `POST .../reveal` with a reason.
+//! payment details, links) and the shipping address stay masked until `POST .../reveal` with a reason. Each finding
+//! names the learned model behind it (if any) and can be marked wrong; a message can be marked as a violation
+//! screening missed (`POST .../verdicts`, the same verdicts as `POST /v1/messages/{id}/verdicts`).
 
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use casework::verdicts::Verdict;
+use domain::VerdictKind;
 use maud::html;
+use serde::Deserialize;
 
 use super::error::ConsoleError;
 use super::layout::{Nav, Page, badge, time_el};
@@ -34,6 +40,85 @@ pub async fn reveal(
     render(&state, &viewer, &id, Reveal::Shown).await
 }
 
+/// A verdict from the conversation page.
+#[derive(Debug, Deserialize)]
+pub struct VerdictForm {
+    message_id: String,
+    kind: String,
+    category: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn verdict(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { viewer, form }: Posted<VerdictForm>,
+) -> Result<Response, ConsoleError> {
+    let kind = VerdictKind::parse(&form.kind)
+        .ok_or_else(|| ConsoleError::Invalid(format!("`{}` is not a verdict.", form.kind)))?;
+    let category = screen::Category::parse(&form.category)
+        .map_err(|e| ConsoleError::Invalid(e.to_string()))?;
+    let message = state.store.message(&form.message_id).await?;
+    if message.is_none_or(|m| m.conversation_id != id) {
+        return Err(ConsoleError::NotFound(format!(
+            "Conversation `{id}` has no message `{}`.",
+            form.message_id
+        )));
+    }
+    state
+        .casework
+        .record_verdict(
+            Verdict {
+                message_id: &form.message_id,
+                kind,
+                category,
+                investigator: &viewer.account.username,
+                note: &form.note,
+            },
+            state.now(),
+        )
+        .await?;
+    let to = format!(
+        "/console/conversations/{}#m-{}",
+        encode_query(&id),
+        encode_query(&form.message_id)
+    );
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// The form that records one verdict on a message; `category` is fixed for a finding, chosen for a violation.
+fn verdict_form(
+    viewer: &Viewer,
+    conversation: &str,
+    message: &str,
+    kind: VerdictKind,
+    category: Option<&str>,
+) -> maud::Markup {
+    html! {
+        form.verdict method="post" action=(format!("/console/conversations/{}/verdicts", encode_query(conversation))) {
+            (viewer.csrf_field())
+            input type="hidden" name="message_id" value=(message);
+            input type="hidden" name="kind" value=(kind.as_str());
+            @match category {
+                Some(c) => {
+                    input type="hidden" name="category" value=(c);
+                    button type="submit" { "Mark wrong" }
+                }
+                None => {
+                    label { "Missed violation: "
+                        select name="category" {
+                            @for c in screen::Category::ALL { option value=(c.as_str()) { (c.as_str()) } }
+                        }
+                    }
+                    " "
+                    button type="submit" { "Mark as violation" }
+                }
+            }
+        }
+    }
+}
+
 fn user_link(id: &str, name: &str) -> maud::Markup {
     html! { a href=(format!("/console/users/{}", encode_query(id))) { (name) } }
 }
@@ -60,6 +145,13 @@ async fn render(
             format!("{} (seller)", view.seller.display_name)
         }
     };
+    let mut verdicts_of = std::collections::HashMap::new();
+    for m in &view.messages {
+        verdicts_of.insert(
+            m.record.id.clone(),
+            state.store.verdicts_of_message(&m.record.id).await?,
+        );
+    }
     let has_data = order.is_some() || view.messages.iter().any(|m| !m.findings.is_empty());
     let body = html! {
         h1 { "Conversation " code { (c.id) } }
@@ -89,13 +181,26 @@ async fn render(
                         (badge(m.record.action)) " · rule " code { (m.record.rule) } " · policy " (m.record.policy_version)
                     }
                     blockquote.text { (mask::highlight(&m.record.original_text, &m.findings, reveal)) }
+                    @let verdicts = verdicts_of.get(&m.record.id).map(Vec::as_slice).unwrap_or_default();
                     @if !m.findings.is_empty() {
                         ul.findings aria-label="Findings" {
                             @for f in &m.findings {
-                                li { code { (f.category) } " — " (f.explanation) }
+                                li {
+                                    code { (f.category) } " — " (f.explanation) " · rule " code { (f.rule) }
+                                    @if let Some(model) = &f.model { " · model " code.model { (model) } }
+                                    @if verdicts.iter().any(|v| v.kind == VerdictKind::FindingWrong && v.category == f.category) {
+                                        " · " strong.verdict { "marked wrong" }
+                                    } @else {
+                                        " " (verdict_form(viewer, id, &m.record.id, VerdictKind::FindingWrong, Some(&f.category)))
+                                    }
+                                }
                             }
                         }
                     }
+                    @for v in verdicts.iter().filter(|v| v.kind == VerdictKind::Violation) {
+                        p.verdict { "Marked as a missed " code { (v.category) } " violation by " (v.investigator) }
+                    }
+                    (verdict_form(viewer, id, &m.record.id, VerdictKind::Violation, None))
                     @match &m.record.delivered_text {
                         Some(d) if d != &m.record.original_text => p.delivered { "Delivered as: " q { (d) } },
                         Some(_) => {},

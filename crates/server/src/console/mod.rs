@@ -82,6 +82,10 @@ pub fn router() -> Router<AppState> {
             "/console/conversations/{id}/reveal",
             post(conversations::reveal),
         )
+        .route(
+            "/console/conversations/{id}/verdicts",
+            post(conversations::verdict),
+        )
         .route("/console/admin", get(admin::page))
         .route("/console/admin/accounts", post(admin::create_account))
         .route(
@@ -134,6 +138,7 @@ pub const POST_ROUTES: &[(&str, bool)] = &[
     ("/console/cases/case-1/reveal", false),
     ("/console/users/u-1/reveal", false),
     ("/console/conversations/c-1/reveal", false),
+    ("/console/conversations/c-1/verdicts", false),
     ("/console/admin/accounts", true),
     ("/console/admin/api-keys/k-1/revoke", true),
 ];

@@ -519,7 +519,7 @@ pub async fn resolve_case(
     ))
 }
 
-fn investigator(name: &str) -> Result<&str, ApiError> {
+pub(crate) fn investigator(name: &str) -> Result<&str, ApiError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 100 {
         return Err(ApiError::new(

@@ -8,6 +8,7 @@ pub mod policy;
 pub mod relay;
 pub mod screen;
 pub mod security;
+pub mod verdicts;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,5 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(enforcement::standing))
         .routes(routes!(policy::reload_policy))
         .merge(cases::router())
+        .routes(routes!(verdicts::record_verdict))
+        .routes(routes!(verdicts::list_verdicts))
         .merge(contact::router())
 }

@@ -25,6 +25,7 @@ testkit::on_both_backends!(
     admin_creates_an_investigator_and_revokes_a_key,
     a_held_message_is_rejected_from_its_case_page,
     a_case_page_lists_the_sellers_contact_requests,
+    an_investigator_marks_a_finding_wrong_and_a_missed_violation_from_the_conversation_page,
     a_signed_in_user_changes_their_password,
     a_refused_password_change_changes_nothing,
     a_forced_password_change_comes_before_every_other_page,
@@ -1008,4 +1009,110 @@ async fn a_forced_password_change_comes_before_every_other_page(db: &testkit::Te
             .unwrap()
             .must_change_password
     );
+}
+
+async fn an_investigator_marks_a_finding_wrong_and_a_missed_violation_from_the_conversation_page(
+    db: &testkit::TestDb,
+) {
+    let e = env(db).await;
+    server::demo::seed(&e.state).await.unwrap();
+    let ivy = e.session("ivy", ConsoleRole::Investigator).await;
+    let csrf = e.csrf(&ivy).await;
+    let messages = e.store.messages_page(None, 1000).await.unwrap();
+    let flagged = messages.iter().find(|m| !m.findings.0.is_empty()).unwrap();
+    let clean = messages
+        .iter()
+        .find(|m| m.findings.0.is_empty() && m.conversation_id == flagged.conversation_id)
+        .or_else(|| messages.iter().find(|m| m.findings.0.is_empty()))
+        .unwrap();
+    let category = flagged.findings.0[0].category.clone();
+    let page_of = |m: &store::messaging::MessageRecord| {
+        format!("/console/conversations/{}", m.conversation_id)
+    };
+
+    let page = e.get(&page_of(flagged), Some(&ivy)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Mark wrong") && page.body.contains("Mark as violation"),
+        "{}",
+        page.body
+    );
+
+    let r = e
+        .post(
+            &format!("{}/verdicts", page_of(flagged)),
+            Some(&ivy),
+            &format!(
+                "_csrf={csrf}&message_id={}&kind=finding_wrong&category={category}",
+                flagged.id
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        location(&r),
+        format!("{}#m-{}", page_of(flagged), flagged.id)
+    );
+    assert!(
+        e.get(&page_of(flagged), Some(&ivy))
+            .await
+            .body
+            .contains("marked wrong")
+    );
+
+    let r = e
+        .post(
+            &format!("{}/verdicts", page_of(clean)),
+            Some(&ivy),
+            &format!(
+                "_csrf={csrf}&message_id={}&kind=violation&category=pressure.urgency",
+                clean.id
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        e.get(&page_of(clean), Some(&ivy))
+            .await
+            .body
+            .contains("Marked as a missed")
+    );
+
+    // A verdict that contradicts the findings, or names a message of another conversation, is refused.
+    let r = e
+        .post(
+            &format!("{}/verdicts", page_of(flagged)),
+            Some(&ivy),
+            &format!(
+                "_csrf={csrf}&message_id={}&kind=violation&category={category}",
+                flagged.id
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = e
+        .post(
+            "/console/conversations/not-this-one/verdicts",
+            Some(&ivy),
+            &format!(
+                "_csrf={csrf}&message_id={}&kind=finding_wrong&category={category}",
+                flagged.id
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    let verdicts = e.store.verdicts(None, 10).await.unwrap();
+    assert_eq!(verdicts.len(), 2);
+    let audit = e
+        .store
+        .recent_audit_events(None, Some(&format!("message:{}", flagged.id)), 10)
+        .await
+        .unwrap();
+    let entry = audit
+        .iter()
+        .find(|a| a.action == "screening.verdict")
+        .unwrap();
+    assert_eq!(entry.actor, "investigator:ivy");
+    assert!(entry.details.contains("finding_wrong"), "{}", entry.details);
 }

@@ -9,6 +9,7 @@ fn finding(category: &str, start: usize, end: usize) -> StoredFinding {
         normalized: None,
         rule: "r".into(),
         explanation: "why".into(),
+        model: None,
     }
 }
 
