@@ -179,7 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { demo: true } => serve_demo(config),
+        Command::Serve { demo: true } => serve_demo(config, cli.database_url.clone()),
         Command::Migrate => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             println!(
@@ -345,14 +345,19 @@ async fn console_account(
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
+/// `serve --demo`: on its own database (`--database-url` or `./marketguard-demo.db`, never the configured one),
+/// refused when that database holds data the demo did not create.
+fn serve_demo(mut config: Config, database_url: Option<String>) -> anyhow::Result<ExitCode> {
     server::init_logging(&config.log);
+    config.database_url = database_url.unwrap_or_else(|| server::demo::DATABASE_URL.into());
+    eprintln!("demo: database {}", store::redact_url(&config.database_url));
     for note in server::demo::configure(&mut config) {
         eprintln!("demo: {note}");
     }
     let rt = runtime()?;
     let login = rt.block_on(async {
         let store = store::Store::open_and_migrate(&config.database_url).await?;
+        server::demo::check_database(&store).await?;
         let state = server::AppState::new(config.clone(), store.clone())?;
         let login = server::demo::seed(&state).await?;
         store.close().await;

@@ -7,7 +7,9 @@
     clippy::disallowed_methods
 )]
 
+mod bench_messaging;
 mod cli;
+mod demo;
 mod messaging;
 mod model;
 mod serve;
