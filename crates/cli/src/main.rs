@@ -173,7 +173,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
         Command::Serve { demo: false } => {
+            let mut config = config;
             server::init_logging(&config.log);
+            say_data_key(&server::keyfile::ensure_data_key(&mut config, true)?);
             runtime()?.block_on(server::serve(config, |addr| {
                 println!("marketguard listening on http://{addr}");
             }))?;
@@ -198,7 +200,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => runtime()?.block_on(api_key(&config, command)),
         Command::Admin {
             command: AdminCommand::ConsoleAccount { command },
-        } => runtime()?.block_on(console_account(&config, command)),
+        } => {
+            let mut config = config;
+            // The key file `serve` made beside a SQLite database, if any (never a new one).
+            server::keyfile::ensure_data_key(&mut config, false)?;
+            runtime()?.block_on(console_account(&config, command))
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => runtime()?.block_on(async {
@@ -224,6 +231,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy { command } => policy::run(&config, &command),
         Command::Model { command } => model::run(&config, &command),
         Command::BenchMessaging(args) => bench_messaging::run(config, &args),
+    }
+}
+
+/// Says on standard error where the data key came from (its path, never the key), or warns that there is none.
+fn say_data_key(source: &server::keyfile::DataKeySource) {
+    use server::keyfile::DataKeySource;
+    match source {
+        DataKeySource::Configured => {}
+        DataKeySource::Created(path) => eprintln!(
+            "Generated the data key (security.encryption_key) in {} (mode 0600). Back it up with the database: \
+             without it, TOTP secrets and contact numbers stored under it cannot be read.",
+            path.display()
+        ),
+        DataKeySource::Read(path) => {
+            eprintln!("Data key (security.encryption_key): {}", path.display());
+        }
+        DataKeySource::Missing => eprintln!(
+            "warning: security.encryption_key is not set (MARKETGUARD_SECURITY__ENCRYPTION_KEY): TOTP enrolment, \
+             console accounts and contact grants are refused until it is. Set it to 32 random bytes in base64 \
+             (`openssl rand -base64 32`) and keep it outside the database."
+        ),
     }
 }
 
@@ -292,7 +320,7 @@ async fn console_account(
             let role = store::security::ConsoleRole::parse(&role)?;
             anyhow::ensure!(
                 config.security.data_key().is_some(),
-                "console accounts sign in with a second factor, whose secret is encrypted: set security.encryption_key (MARKETGUARD_SECURITY__ENCRYPTION_KEY) to 32 random bytes in base64 first"
+                "console accounts sign in with a second factor, whose secret is encrypted: set security.encryption_key (MARKETGUARD_SECURITY__ENCRYPTION_KEY) to 32 random bytes in base64 first (on SQLite, `marketguard serve` keeps one in a key file beside the database: start it once)"
             );
             let mut password = String::new();
             std::io::stdin()

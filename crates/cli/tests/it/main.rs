@@ -9,6 +9,7 @@
 
 mod bench_messaging;
 mod cli;
+mod data_key;
 mod demo;
 mod messaging;
 mod model;
