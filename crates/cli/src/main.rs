@@ -27,14 +27,25 @@ struct Cli {
     /// A TOML configuration file (also MARKETGUARD_CONFIG).
     #[arg(long, global = true, env = "MARKETGUARD_CONFIG")]
     config: Option<PathBuf>,
-    /// Where the server listens, ADDR:PORT (overrides the file and MARKETGUARD_LISTEN).
-    #[arg(long, global = true)]
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// `--listen`, on the commands that serve (or show the configuration).
+#[derive(Debug, Clone, clap::Args)]
+struct ListenArg {
+    /// Where the server listens, ADDR:PORT or HOST:PORT (overrides the file and MARKETGUARD_LISTEN).
+    #[arg(long, value_parser = parse_listen)]
     listen: Option<std::net::SocketAddr>,
+}
+
+/// `--database-url`, on the commands that use the database (after their subcommands too: `admin api-key list
+/// --database-url URL`).
+#[derive(Debug, Clone, clap::Args)]
+struct DatabaseArg {
     /// `sqlite://PATH` or `postgres://...` (overrides the file and MARKETGUARD_DATABASE_URL).
     #[arg(long, global = true)]
     database_url: Option<String>,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,18 +56,34 @@ enum Command {
         /// and login. For trying Marketguard out, never for real data.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        listen: ListenArg,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// Bring the database schema up to date.
-    Migrate,
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Print the effective configuration, secrets hidden.
-    Config,
+    Config {
+        #[command(flatten)]
+        listen: ListenArg,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Administration: API keys.
     Admin {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: AdminCommand,
     },
     /// The audit log.
     Audit {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: AuditCommand,
     },
@@ -68,6 +95,8 @@ enum Command {
     Bench(bench::Args),
     /// The communication policy: `policy check FILE`.
     Policy {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: policy::Command,
     },
@@ -144,16 +173,57 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
 }
 
+/// The error and its causes, each said once: many errors name their cause in their own message already, and the
+/// chain after it would say it again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let said = cause.to_string();
+        if text.contains(&said) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&said);
+    }
+    text
+}
+
+/// `--listen`: an address (`127.0.0.1:8080`, `[::1]:8080`) or a host name with a port (`localhost:8080`),
+/// resolved to its first address.
+fn parse_listen(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    s.to_socket_addrs()
+        .map_err(|e| format!("`{s}` is not ADDR:PORT or HOST:PORT ({e})"))?
+        .next()
+        .ok_or_else(|| format!("`{s}` resolves to no address"))
+}
+
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let (listen, database) = match &cli.command {
+        Command::Serve {
+            listen, database, ..
+        }
+        | Command::Config { listen, database } => (listen.listen, Some(database)),
+        Command::Migrate { database }
+        | Command::Admin { database, .. }
+        | Command::Audit { database, .. }
+        | Command::Policy { database, .. } => (None, Some(database)),
+        _ => (None, None),
+    };
     let overrides = Overrides {
-        listen: cli.listen,
-        database_url: cli.database_url.clone(),
+        listen,
+        database_url: database.and_then(|d| d.database_url.clone()),
     };
     Ok(Config::load(
         cli.config.as_deref(),
@@ -172,7 +242,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
-        Command::Serve { demo: false } => {
+        Command::Serve { demo: false, .. } => {
             let mut config = config;
             server::init_logging(&config.log);
             say_data_key(&server::keyfile::ensure_data_key(&mut config, true)?);
@@ -181,8 +251,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { demo: true } => serve_demo(config, cli.database_url.clone()),
-        Command::Migrate => runtime()?.block_on(async {
+        Command::Serve {
+            demo: true,
+            database,
+            ..
+        } => serve_demo(config, database.database_url),
+        Command::Migrate { .. } => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             println!(
                 "database {} is at schema version {}",
@@ -191,15 +265,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Config => {
+        Command::Config { .. } => {
             print!("{}", config.to_redacted_toml());
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin {
             command: AdminCommand::ApiKey { command },
+            ..
         } => runtime()?.block_on(api_key(&config, command)),
         Command::Admin {
             command: AdminCommand::ConsoleAccount { command },
+            ..
         } => {
             let mut config = config;
             // The key file `serve` made beside a SQLite database, if any (never a new one).
@@ -208,6 +284,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Audit {
             command: AuditCommand::Verify,
+            ..
         } => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             let report = store.verify_audit_chain().await?;
@@ -228,7 +305,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan::run(&config, &args),
         Command::Eval(args) => eval::run(&config, &args),
         Command::Bench(args) => bench::run(&config, &args),
-        Command::Policy { command } => policy::run(&config, &command),
+        Command::Policy { command, .. } => policy::run(&config, &command),
         Command::Model { command } => model::run(&config, &command),
         Command::BenchMessaging(args) => bench_messaging::run(config, &args),
     }

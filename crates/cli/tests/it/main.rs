@@ -14,4 +14,5 @@ mod demo;
 mod messaging;
 mod model;
 mod serve;
+mod startup;
 mod support;
