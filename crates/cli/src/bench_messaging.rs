@@ -1,6 +1,8 @@
 //! `marketguard bench-messaging`: sustained message sends per second over HTTP against the real server (screen,
-//! decide, store), with p50 and p99 latency. The server runs in this process on a loopback port with the given
-//! database; the clients are `--concurrency` reqwest tasks, each sending one message after another.
+//! decide, store), with p50 and p99 latency. The server runs in this process on a loopback port, on a temporary
+//! SQLite database deleted afterwards (or the one `--database URL` names: never the configured one, which it would
+//! fill with benchmark users, cases and an API key); the clients are `--concurrency` reqwest tasks, each sending
+//! one message after another.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,11 +32,38 @@ pub struct Args {
     /// The share of messages that break the policy (drawn from the labelled ones).
     #[arg(long, default_value_t = 0.1)]
     violation_share: f64,
+    /// Benchmark on this database (`sqlite://PATH` or `postgres://...`), which keeps the benchmark's users,
+    /// conversations, cases and API key. Without it: a temporary SQLite database, deleted afterwards.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
 }
 
 pub fn run(mut config: Config, args: &Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.concurrency >= 1 && args.conversations >= 1 && args.seconds >= 1);
     let (clean, violations) = load_corpus(&args.corpus)?;
+    // Held until the benchmark ends: the temporary database is deleted with it.
+    let _temporary = match &args.database {
+        Some(url) => {
+            store::Backend::from_url(url)?;
+            config.database_url = url.clone();
+            None
+        }
+        None => {
+            let dir = tempfile::tempdir()
+                .context("could not create a temporary folder for the benchmark's database")?;
+            config.database_url = format!("sqlite://{}", dir.path().join("bench.db").display());
+            Some(dir)
+        }
+    };
+    println!(
+        "database: {}",
+        match &args.database {
+            Some(url) => store::redact_url(url),
+            None =>
+                "a temporary SQLite database, deleted at the end (--database URL to use another)"
+                    .into(),
+        }
+    );
     config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     // The per-key limit protects a shared server; here one key drives it as hard as it goes.
     config.rate_limit.per_minute = u32::MAX;

@@ -27,14 +27,25 @@ struct Cli {
     /// A TOML configuration file (also MARKETGUARD_CONFIG).
     #[arg(long, global = true, env = "MARKETGUARD_CONFIG")]
     config: Option<PathBuf>,
-    /// Where the server listens, ADDR:PORT (overrides the file and MARKETGUARD_LISTEN).
-    #[arg(long, global = true)]
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// `--listen`, on the commands that serve (or show the configuration).
+#[derive(Debug, Clone, clap::Args)]
+struct ListenArg {
+    /// Where the server listens, ADDR:PORT or HOST:PORT (overrides the file and MARKETGUARD_LISTEN).
+    #[arg(long, value_parser = parse_listen)]
     listen: Option<std::net::SocketAddr>,
+}
+
+/// `--database-url`, on the commands that use the database (after their subcommands too: `admin api-key list
+/// --database-url URL`).
+#[derive(Debug, Clone, clap::Args)]
+struct DatabaseArg {
     /// `sqlite://PATH` or `postgres://...` (overrides the file and MARKETGUARD_DATABASE_URL).
     #[arg(long, global = true)]
     database_url: Option<String>,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,18 +56,34 @@ enum Command {
         /// and login. For trying Marketguard out, never for real data.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        listen: ListenArg,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
     /// Bring the database schema up to date.
-    Migrate,
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Print the effective configuration, secrets hidden.
-    Config,
+    Config {
+        #[command(flatten)]
+        listen: ListenArg,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Administration: API keys.
     Admin {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: AdminCommand,
     },
     /// The audit log.
     Audit {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: AuditCommand,
     },
@@ -68,11 +95,16 @@ enum Command {
     Bench(bench::Args),
     /// The communication policy: `policy check FILE`.
     Policy {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: policy::Command,
     },
-    /// The screening engine's learned intent model: `model train`, `model compare NEW`, `model show [FILE]`.
+    /// The screening engine's learned intent model: `model train`, `model compare NEW`, `model activate FILE`,
+    /// `model show [FILE]` (the database holds the activated model and the investigators' verdicts).
     Model {
+        #[command(flatten)]
+        database: DatabaseArg,
         #[command(subcommand)]
         command: model::Command,
     },
@@ -144,16 +176,58 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
 }
 
+/// The error and its causes, each said once: many errors name their cause in their own message already, and the
+/// chain after it would say it again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let said = cause.to_string();
+        if text.contains(&said) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&said);
+    }
+    text
+}
+
+/// `--listen`: an address (`127.0.0.1:8080`, `[::1]:8080`) or a host name with a port (`localhost:8080`),
+/// resolved to its first address.
+fn parse_listen(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    s.to_socket_addrs()
+        .map_err(|e| format!("`{s}` is not ADDR:PORT or HOST:PORT ({e})"))?
+        .next()
+        .ok_or_else(|| format!("`{s}` resolves to no address"))
+}
+
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let (listen, database) = match &cli.command {
+        Command::Serve {
+            listen, database, ..
+        }
+        | Command::Config { listen, database } => (listen.listen, Some(database)),
+        Command::Migrate { database }
+        | Command::Admin { database, .. }
+        | Command::Audit { database, .. }
+        | Command::Policy { database, .. }
+        | Command::Model { database, .. } => (None, Some(database)),
+        _ => (None, None),
+    };
     let overrides = Overrides {
-        listen: cli.listen,
-        database_url: cli.database_url.clone(),
+        listen,
+        database_url: database.and_then(|d| d.database_url.clone()),
     };
     Ok(Config::load(
         cli.config.as_deref(),
@@ -172,15 +246,21 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
-        Command::Serve { demo: false } => {
+        Command::Serve { demo: false, .. } => {
+            let mut config = config;
             server::init_logging(&config.log);
+            say_data_key(&server::keyfile::ensure_data_key(&mut config, true)?);
             runtime()?.block_on(server::serve(config, |addr| {
                 println!("marketguard listening on http://{addr}");
             }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { demo: true } => serve_demo(config),
-        Command::Migrate => runtime()?.block_on(async {
+        Command::Serve {
+            demo: true,
+            database,
+            ..
+        } => serve_demo(config, database.database_url),
+        Command::Migrate { .. } => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             println!(
                 "database {} is at schema version {}",
@@ -189,18 +269,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Config => {
+        Command::Config { .. } => {
             print!("{}", config.to_redacted_toml());
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin {
             command: AdminCommand::ApiKey { command },
+            ..
         } => runtime()?.block_on(api_key(&config, command)),
         Command::Admin {
             command: AdminCommand::ConsoleAccount { command },
-        } => runtime()?.block_on(console_account(&config, command)),
+            ..
+        } => {
+            let mut config = config;
+            // The key file `serve` made beside a SQLite database, if any (never a new one).
+            server::keyfile::ensure_data_key(&mut config, false)?;
+            runtime()?.block_on(console_account(&config, command))
+        }
         Command::Audit {
             command: AuditCommand::Verify,
+            ..
         } => runtime()?.block_on(async {
             let store = store::Store::open_and_migrate(&config.database_url).await?;
             let report = store.verify_audit_chain().await?;
@@ -221,9 +309,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan::run(&config, &args),
         Command::Eval(args) => eval::run(&config, &args),
         Command::Bench(args) => bench::run(&config, &args),
-        Command::Policy { command } => policy::run(&config, &command),
-        Command::Model { command } => model::run(&config, &command),
+        Command::Policy { command, .. } => policy::run(&config, &command),
+        Command::Model { command, .. } => model::run(&config, &command),
         Command::BenchMessaging(args) => bench_messaging::run(config, &args),
+    }
+}
+
+/// Says on standard error where the data key came from (its path, never the key), or warns that there is none.
+fn say_data_key(source: &server::keyfile::DataKeySource) {
+    use server::keyfile::DataKeySource;
+    match source {
+        DataKeySource::Configured => {}
+        DataKeySource::Created(path) => eprintln!(
+            "Generated the data key (security.encryption_key) in {} (mode 0600). Back it up with the database: \
+             without it, TOTP secrets and contact numbers stored under it cannot be read.",
+            path.display()
+        ),
+        DataKeySource::Read(path) => {
+            eprintln!("Data key (security.encryption_key): {}", path.display());
+        }
+        DataKeySource::Missing => eprintln!(
+            "warning: security.encryption_key is not set (MARKETGUARD_SECURITY__ENCRYPTION_KEY): TOTP enrolment, \
+             console accounts and contact grants are refused until it is. Set it to 32 random bytes in base64 \
+             (`openssl rand -base64 32`) and keep it outside the database."
+        ),
     }
 }
 
@@ -292,7 +401,7 @@ async fn console_account(
             let role = store::security::ConsoleRole::parse(&role)?;
             anyhow::ensure!(
                 config.security.data_key().is_some(),
-                "console accounts sign in with a second factor, whose secret is encrypted: set security.encryption_key (MARKETGUARD_SECURITY__ENCRYPTION_KEY) to 32 random bytes in base64 first"
+                "console accounts sign in with a second factor, whose secret is encrypted: set security.encryption_key (MARKETGUARD_SECURITY__ENCRYPTION_KEY) to 32 random bytes in base64 first (on SQLite, `marketguard serve` keeps one in a key file beside the database: start it once)"
             );
             let mut password = String::new();
             std::io::stdin()
@@ -345,14 +454,19 @@ async fn console_account(
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
+/// `serve --demo`: on its own database (`--database-url` or `./marketguard-demo.db`, never the configured one),
+/// refused when that database holds data the demo did not create.
+fn serve_demo(mut config: Config, database_url: Option<String>) -> anyhow::Result<ExitCode> {
     server::init_logging(&config.log);
+    config.database_url = database_url.unwrap_or_else(|| server::demo::DATABASE_URL.into());
+    eprintln!("demo: database {}", store::redact_url(&config.database_url));
     for note in server::demo::configure(&mut config) {
         eprintln!("demo: {note}");
     }
     let rt = runtime()?;
     let login = rt.block_on(async {
         let store = store::Store::open_and_migrate(&config.database_url).await?;
+        server::demo::check_database(&store).await?;
         let state = server::AppState::new(config.clone(), store.clone())?;
         let login = server::demo::seed(&state).await?;
         store.close().await;

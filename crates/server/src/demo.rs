@@ -40,6 +40,41 @@ pub enum DemoError {
     Security(#[from] security::SecurityError),
     #[error("{0}")]
     Config(&'static str),
+    /// The database holds data the demo did not create; the code `not_a_demo_database` leads the message.
+    #[error(
+        "not_a_demo_database: the database holds {0}, which the demo did not create; the demo refuses to mix its \
+         users and console accounts into it. Run `serve --demo` without --database-url (it keeps its data in \
+         ./marketguard-demo.db) or give it an empty database"
+    )]
+    NotADemoDatabase(String),
+}
+
+/// Where `serve --demo` keeps its data unless `--database-url` names another database: a file of its own, never
+/// the configured database.
+pub const DATABASE_URL: &str = "sqlite://./marketguard-demo.db";
+
+/// Refuses a database that holds users or console accounts the demo did not create (an empty database, or one
+/// the demo seeded before, is fine): the demo's public password and users must never land among real data.
+pub async fn check_database(store: &store::Store) -> Result<(), DemoError> {
+    let limit = i64::try_from(USERS.len() + 1).unwrap_or(i64::MAX);
+    let users = store.user_ids(limit).await?;
+    if let Some(id) = users
+        .iter()
+        .find(|id| !USERS.iter().any(|u| u.id == id.as_str()))
+    {
+        return Err(DemoError::NotADemoDatabase(format!("the user `{id}`")));
+    }
+    let accounts = store.console_accounts().await?;
+    if let Some(a) = accounts
+        .iter()
+        .find(|a| a.username != USERNAME && a.username != ADMIN_USERNAME)
+    {
+        return Err(DemoError::NotADemoDatabase(format!(
+            "the console account `{}`",
+            a.username
+        )));
+    }
+    Ok(())
 }
 
 /// A fixed data key for the demo when none is configured (the demo's TOTP secrets are public anyway).

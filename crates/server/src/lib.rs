@@ -7,6 +7,7 @@ pub mod console;
 pub mod demo;
 pub mod error;
 pub mod json;
+pub mod keyfile;
 pub mod routes;
 pub mod runtime;
 pub mod screening;

@@ -111,6 +111,9 @@ impl StoreError {
     }
 }
 
+/// How long opening the database may take before it is reported unreachable.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -143,14 +146,31 @@ impl Store {
             }
             Backend::Postgres => (url.to_string(), AnyPoolOptions::new().max_connections(16)),
         };
+        let connect_error = |source| StoreError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        if backend == Backend::Postgres {
+            // The pool retries a refused connection until its acquire timeout and then names only the timeout. One
+            // direct attempt first fails fast with the real cause: connection refused, no such database, password.
+            use sqlx::Connection as _;
+            let first =
+                tokio::time::timeout(CONNECT_TIMEOUT, sqlx::AnyConnection::connect(&url_to_open))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(sqlx::Error::Io(std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+                        )))
+                    })
+                    .map_err(connect_error)?;
+            let _ = first.close().await;
+        }
         let pool = options
-            .acquire_timeout(std::time::Duration::from_secs(10))
+            .acquire_timeout(CONNECT_TIMEOUT)
             .connect(&url_to_open)
             .await
-            .map_err(|source| StoreError::Connect {
-                url: redact_url(url),
-                source,
-            })?;
+            .map_err(connect_error)?;
         Ok(Store { pool, backend })
     }
 

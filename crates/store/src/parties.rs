@@ -111,6 +111,18 @@ impl Store {
         Ok((user, !existed))
     }
 
+    /// The first `limit` user ids in id order (`serve --demo` reads them to tell a demo database from a real one).
+    pub async fn user_ids(&self, limit: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM users ORDER BY id LIMIT $1")
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?)
+    }
+
     pub async fn user(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(id)

@@ -1,9 +1,10 @@
 //! Test support: a fresh database per test, on SQLite and on PostgreSQL.
 //!
-//! PostgreSQL tests run when `MG_TEST_POSTGRES_URL` names a server (CI sets it, e.g.
-//! `postgres://postgres@127.0.0.1:5432/marketguard_ci`); each test gets a schema of its own there. When the
-//! variable is set and the server cannot be reached, the test fails: it never skips silently. When the variable
-//! is not set, PostgreSQL tests print that they did not run and pass.
+//! PostgreSQL tests need `MG_TEST_POSTGRES_URL` naming a server (CI sets it, e.g.
+//! `postgres://postgres@127.0.0.1:5432/marketguard_ci`); each test gets a schema of its own there. They are named
+//! `postgres::...`, and the workspace's nextest default filter (`.config/nextest.toml`) leaves them out, so the
+//! README's test command lists only tests that run. A PostgreSQL test that runs without the variable, or cannot
+//! reach the server, fails: it never passes without having run.
 
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -44,13 +45,10 @@ impl TestDb {
         }
     }
 
-    /// A new schema on the PostgreSQL server named by `MG_TEST_POSTGRES_URL`, or `None` (with a note on stderr)
-    /// when the variable is not set.
-    pub async fn postgres() -> Option<TestDb> {
-        let Ok(base) = std::env::var(POSTGRES_ENV) else {
-            eprintln!("PostgreSQL test not run: set {POSTGRES_ENV} to run it");
-            return None;
-        };
+    /// A new schema on the PostgreSQL server named by `MG_TEST_POSTGRES_URL`. Panics (the test fails) when the
+    /// variable is not set: a PostgreSQL test that did not run must not pass.
+    pub async fn postgres() -> TestDb {
+        let base = postgres_base_url(std::env::var(POSTGRES_ENV).ok());
         let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
         let mut conn = sqlx::PgConnection::connect(&base)
             .await
@@ -63,12 +61,27 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("could not create schema {schema}: {e}"));
         let _ = conn.close().await;
         let sep = if base.contains('?') { '&' } else { '?' };
-        Some(TestDb {
+        TestDb {
             url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
             _dir: None,
-        })
+        }
     }
 }
+
+/// The PostgreSQL server's URL from `MG_TEST_POSTGRES_URL`'s value; panics, saying how to run the test, without one.
+fn postgres_base_url(var: Option<String>) -> String {
+    match var {
+        Some(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "this PostgreSQL test did not run: {POSTGRES_ENV} is not set. Set it to a PostgreSQL database \
+             (e.g. postgres://postgres@127.0.0.1:5432/test) to run it; `cargo nextest run` leaves the \
+             postgres:: tests out unless they are selected (see .config/nextest.toml)"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;
 
 /// Defines each listed async test twice, `sqlite::NAME` and `postgres::NAME`, calling `NAME(&TestDb)`.
 ///
@@ -92,9 +105,8 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(db) = $crate::TestDb::postgres().await {
-                        super::$name(&db).await;
-                    }
+                    let db = $crate::TestDb::postgres().await;
+                    super::$name(&db).await;
                 }
             )*
         }

@@ -7,8 +7,12 @@
     clippy::disallowed_methods
 )]
 
+mod bench_messaging;
 mod cli;
+mod data_key;
+mod demo;
 mod messaging;
 mod model;
 mod serve;
+mod startup;
 mod support;

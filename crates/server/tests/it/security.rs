@@ -1,5 +1,5 @@
 //! Account security end to end through the router, on SQLite and PostgreSQL, at a controlled time; alerts are
-//! sent to a real SMTP server (aiosmtpd, started here).
+//! sent over SMTP to a small SMTP server the test starts in process.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
@@ -485,58 +485,32 @@ async fn failed_logins_meet_growing_delays_and_credential_stuffing_is_noticed(
     );
 }
 
-/// A throwaway SMTP server: aiosmtpd printing each message to a file.
+/// A throwaway SMTP server on a free loopback port, in this process (nothing to install): it accepts every
+/// message and keeps what each DATA carried (headers and body, as sent). Enough of RFC 5321 for a client
+/// without TLS.
 struct Smtp {
-    child: std::process::Child,
     port: u16,
-    out: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    mail: Arc<Mutex<String>>,
 }
 
 impl Smtp {
     fn start() -> Smtp {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("mail.txt");
-        let child = std::process::Command::new("python3")
-            .args([
-                "-u",
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-c",
-                "aiosmtpd.handlers.Debugging",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .stdout(std::fs::File::create(&out).unwrap())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
-        let mut child = child;
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Smtp {
-                    child,
-                    port,
-                    out,
-                    _dir: dir,
-                };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mail = Arc::new(Mutex::new(String::new()));
+        let sink = mail.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let sink = sink.clone();
+                std::thread::spawn(move || smtp_session(stream, &sink));
             }
-            std::thread::sleep(StdDuration::from_millis(100));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("aiosmtpd did not start; install it with `python3 -m pip install aiosmtpd`");
+        });
+        Smtp { port, mail }
     }
 
     async fn received(&self, needle: &str) -> String {
         for _ in 0..100 {
-            let text = std::fs::read_to_string(&self.out).unwrap_or_default();
+            let text = self.mail.lock().unwrap().clone();
             if text.contains(needle) {
                 return text;
             }
@@ -544,15 +518,52 @@ impl Smtp {
         }
         panic!(
             "no mail with {needle:?} arrived: {}",
-            std::fs::read_to_string(&self.out).unwrap_or_default()
+            self.mail.lock().unwrap()
         );
     }
 }
 
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// One SMTP conversation: greet, accept every command, collect each DATA (dot-unstuffed) into `sink`.
+fn smtp_session(stream: std::net::TcpStream, sink: &Mutex<String>) -> std::io::Result<()> {
+    use std::io::{BufRead as _, Write as _};
+    let mut reader = std::io::BufReader::new(stream.try_clone()?);
+    let mut out = stream;
+    out.write_all(b"220 localhost test SMTP sink\r\n")?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let verb = line
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        match verb.as_str() {
+            "EHLO" => out.write_all(b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")?,
+            "DATA" => {
+                out.write_all(b"354 end with <CRLF>.<CRLF>\r\n")?;
+                let mut message = String::new();
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line)? == 0 {
+                        return Ok(());
+                    }
+                    if line.trim_end_matches(['\r', '\n']) == "." {
+                        break;
+                    }
+                    message.push_str(line.strip_prefix('.').unwrap_or(&line));
+                }
+                sink.lock().unwrap().push_str(&message);
+                out.write_all(b"250 OK\r\n")?;
+            }
+            "QUIT" => {
+                out.write_all(b"221 bye\r\n")?;
+                return Ok(());
+            }
+            _ => out.write_all(b"250 OK\r\n")?,
+        }
     }
 }
 
