@@ -6,6 +6,7 @@ pub mod config;
 pub mod console;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod json;
 pub mod routes;
 pub mod runtime;
