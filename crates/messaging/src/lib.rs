@@ -14,7 +14,7 @@ mod parties;
 mod views;
 
 pub use money::Money;
-pub use parties::{ListingInput, OrderInput, UserInput};
+pub use parties::{ListingInput, ORDER_STATUSES, OrderInput, UserInput};
 pub use views::{
     CounterpartView, InvestigatorMessage, InvestigatorView, MAX_PAGE, ParticipantMessage,
     ParticipantView, PartyInfo, StandingView, StoredFinding,

@@ -211,6 +211,7 @@ pub struct TotpEnrolRequest {
         (status = 400, description = "`malformed_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key`, `unknown_api_key`, `revoked_api_key`", body = ErrorBody),
         (status = 403, description = "`missing_scope`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no user with this id (register it with `PUT /v1/users/{user_id}`)", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_request`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),

@@ -135,6 +135,7 @@ testkit::on_both_backends!(
     a_nul_character_anywhere_in_a_request_is_refused_as_invalid,
     text_that_only_looks_like_a_nul_escape_is_accepted,
     every_refusal_is_a_json_error_with_a_stable_code,
+    totp_enrolment_for_an_unknown_user_is_refused_and_not_stored,
 );
 
 async fn a_nul_character_anywhere_in_a_request_is_refused_as_invalid(db: &testkit::TestDb) {
@@ -317,4 +318,37 @@ async fn every_refusal_is_a_json_error_with_a_stable_code(db: &testkit::TestDb) 
             r.json
         );
     }
+}
+
+async fn totp_enrolment_for_an_unknown_user_is_refused_and_not_stored(db: &testkit::TestDb) {
+    let env = Env::new(db).await;
+    let r = env
+        .call("POST", "/v1/users/ghost/totp", Some(json!({})))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (404, "not_found"),
+        "{}",
+        r.json
+    );
+    // Registered afterwards, the user has no second factor: the refused enrolment left nothing behind.
+    let r = env
+        .call(
+            "PUT",
+            "/v1/users/ghost",
+            Some(json!({"role": "buyer", "display_name": "G", "country": "US"})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.json);
+    let r = env
+        .call(
+            "POST",
+            "/v1/step-up/check",
+            Some(json!({"user_id": "ghost", "action": "change_payout_account"})),
+        )
+        .await;
+    assert_eq!(r.json["reason"], "no_second_factor_enrolled", "{}", r.json);
+    // A registered user is enrolled.
+    let r = env.call("POST", "/v1/users/b1/totp", Some(json!({}))).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.json);
 }
