@@ -136,6 +136,7 @@ testkit::on_both_backends!(
     text_that_only_looks_like_a_nul_escape_is_accepted,
     every_refusal_is_a_json_error_with_a_stable_code,
     totp_enrolment_for_an_unknown_user_is_refused_and_not_stored,
+    a_text_of_exactly_the_screening_limit_is_screened_and_one_byte_more_is_refused,
 );
 
 async fn a_nul_character_anywhere_in_a_request_is_refused_as_invalid(db: &testkit::TestDb) {
@@ -351,4 +352,38 @@ async fn totp_enrolment_for_an_unknown_user_is_refused_and_not_stored(db: &testk
     // A registered user is enrolled.
     let r = env.call("POST", "/v1/users/b1/totp", Some(json!({}))).await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.json);
+}
+
+async fn a_text_of_exactly_the_screening_limit_is_screened_and_one_byte_more_is_refused(
+    db: &testkit::TestDb,
+) {
+    // The defaults: the body limit leaves room for a text of `screening.limits.max_text_bytes` and its JSON.
+    let env = Env::new(db).await;
+    let limit = Config::default().screening.limits.max_text_bytes;
+    let text = |n: usize| format!("call me at 415 555 0172 {}", "a".repeat(n - 24));
+    let r = env
+        .call(
+            "POST",
+            "/v1/screen",
+            Some(json!({"text": text(limit), "region": "US"})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.json["error"]);
+    assert_eq!(r.json["categories"], json!(["contact.phone"]));
+    assert!(r.json.get("truncated").is_none(), "{}", r.json["truncated"]);
+    let r = env
+        .call("POST", "/v1/screen", Some(json!({"text": text(limit + 1)})))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (422, "message_too_long"),
+        "{}",
+        r.json
+    );
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&limit.to_string())
+    );
 }

@@ -126,7 +126,7 @@ async fn bad_bodies_get_their_own_codes() {
         (415, "unsupported_media_type")
     );
 
-    let big = json!({"text": "a".repeat(70 * 1024)});
+    let big = json!({"text": "a".repeat(300 * 1024)});
     let r = app.post_json("/v1/screen", k, big).await;
     assert_eq!((r.status.as_u16(), r.code()), (413, "payload_too_large"));
 
