@@ -59,5 +59,9 @@ pub async fn screen(
         crate::wire::message_from_parts(&req.text, req.region.as_deref(), req.sender.as_deref())
             .map_err(|m| ApiError::new(ErrorCode::InvalidRequest, m))?;
     let screening = state.screener.screen(&message);
-    Ok(Json(ScreenResult::new(None, &screening)))
+    Ok(Json(ScreenResult::new(
+        None,
+        &screening,
+        limits.max_findings,
+    )))
 }

@@ -137,6 +137,7 @@ testkit::on_both_backends!(
     every_refusal_is_a_json_error_with_a_stable_code,
     totp_enrolment_for_an_unknown_user_is_refused_and_not_stored,
     a_text_of_exactly_the_screening_limit_is_screened_and_one_byte_more_is_refused,
+    findings_are_capped_per_message_and_redaction_stays_complete,
 );
 
 async fn a_nul_character_anywhere_in_a_request_is_refused_as_invalid(db: &testkit::TestDb) {
@@ -385,5 +386,72 @@ async fn a_text_of_exactly_the_screening_limit_is_screened_and_one_byte_more_is_
             .as_str()
             .unwrap()
             .contains(&limit.to_string())
+    );
+}
+
+async fn findings_are_capped_per_message_and_redaction_stays_complete(db: &testkit::TestDb) {
+    // The default cap: 64 KiB of email addresses.
+    let env = Env::new(db).await;
+    let text = "a@b.co ".repeat(60 * 1024 / 7);
+    let r = env
+        .call("POST", "/v1/screen", Some(json!({"text": text})))
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.json["error"]);
+    assert_eq!(r.json["findings"].as_array().unwrap().len(), 100);
+    assert_eq!(r.json["findings_truncated"], true);
+    assert!(r.json["findings_total"].as_u64().unwrap() >= 60 * 1024 / 7);
+    assert!(
+        r.json["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("contact.email"))
+    );
+    assert!(!r.json["redacted"].as_str().unwrap().contains("a@b.co"));
+
+    // A configured cap, on a screening and on a stored message; under the cap nothing is said.
+    let env = Env::with(db, &[("MARKETGUARD_SCREENING__LIMITS__MAX_FINDINGS", "3")]).await;
+    let r = env
+        .call(
+            "POST",
+            "/v1/screen",
+            Some(json!({"text": "a@b.co c@d.co e@f.co g@h.co"})),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.json["findings"].as_array().unwrap().len(),
+            r.json["findings_total"].clone(),
+            r.json["findings_truncated"].clone()
+        ),
+        (3, json!(4), json!(true)),
+        "{}",
+        r.json
+    );
+    assert_eq!(
+        r.json["redacted"],
+        "[email address removed] [email address removed] [email address removed] [email address removed]"
+    );
+    let r = env
+        .call(
+            "POST",
+            "/v1/screen",
+            Some(json!({"text": "a@b.co c@d.co e@f.co"})),
+        )
+        .await;
+    assert_eq!(r.json["findings"].as_array().unwrap().len(), 3);
+    assert!(r.json.get("findings_truncated").is_none(), "{}", r.json);
+    let r = env
+        .call(
+            "POST",
+            "/v1/conversations/{c}/messages",
+            Some(json!({"sender_id": "s1", "text": "mail a@b.co c@d.co e@f.co g@h.co i@j.co"})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.json);
+    assert_eq!(
+        r.json["findings"].as_array().unwrap().len(),
+        3,
+        "{}",
+        r.json
     );
 }
