@@ -107,6 +107,33 @@ fn lengths() -> Vec<(&'static str, &'static str, usize, usize)> {
     ]
 }
 
+/// The shapes the use cases check that a regular expression can say (schema, property, pattern); none of them
+/// admits a NUL.
+fn patterns() -> Vec<(&'static str, &'static str, &'static str)> {
+    const REGION: &str = "^[A-Za-z]{2}$";
+    vec![
+        ("UserRequest", "country", REGION),
+        ("ScreenRequest", "region", REGION),
+        // Text that is not only white space.
+        (
+            "UserRequest",
+            "display_name",
+            "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+        ),
+        ("UserRequest", "locale", "^[A-Za-z0-9_-]*$"),
+        (
+            "UserRequest",
+            "email",
+            "^\\s*$|^\\s*[^\\s@\\u0000]+@[^\\s\\u0000]*\\.[^\\s\\u0000]*\\s*$",
+        ),
+        (
+            "UserRequest",
+            "phone",
+            "^\\s*$|^[ ().-]*\\+([ ().-]*[0-9]){6,15}[ ().-]*$",
+        ),
+    ]
+}
+
 /// Declares on the request schemas the tokens and lengths the server accepts, and on every request string (body
 /// fields and path and query parameters) that it may not hold a NUL character.
 pub fn declare_constraints(doc: &OpenApi) -> serde_json::Value {
@@ -147,6 +174,11 @@ pub fn declare_constraints(doc: &OpenApi) -> serde_json::Value {
                         values.push(Value::Null);
                     }
                     p.insert("enum".into(), Value::Array(values));
+                } else if let Some((_, _, pattern)) = patterns()
+                    .into_iter()
+                    .find(|(s, f, _)| s == name && f == field)
+                {
+                    p.insert("pattern".into(), json!(pattern));
                 } else if string {
                     p.insert("pattern".into(), json!(NO_NUL));
                 }

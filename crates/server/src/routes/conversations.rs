@@ -275,6 +275,7 @@ pub struct ReadQuery {
     /// Only messages after this message id.
     pub after: Option<String>,
     /// At most this many messages (1 to 500, default 200).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// With `viewer=investigator`: who reads the originals (required; written to the audit log).
     pub investigator: Option<String>,
