@@ -25,7 +25,11 @@ pub fn run(config: &Config, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(text) = &args.text {
         let message = message_from_parts(text, args.region.as_deref(), args.sender.as_deref())
             .map_err(anyhow::Error::msg)?;
-        let result = ScreenResult::new(None, &screener.screen(&message));
+        let result = ScreenResult::new(
+            None,
+            &screener.screen(&message),
+            screener.config().limits.max_findings,
+        );
         println!("{}", serde_json::to_string_pretty(&result)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -147,5 +151,6 @@ fn screen_line(
     Ok(ScreenResult::new(
         Some(id).filter(|v| !v.is_null()),
         &screener.screen(&message),
+        screener.config().limits.max_findings,
     ))
 }

@@ -14,7 +14,7 @@ mod parties;
 mod views;
 
 pub use money::Money;
-pub use parties::{ListingInput, OrderInput, UserInput};
+pub use parties::{ListingInput, ORDER_STATUSES, OrderInput, UserInput};
 pub use views::{
     CounterpartView, InvestigatorMessage, InvestigatorView, MAX_PAGE, ParticipantMessage,
     ParticipantView, PartyInfo, StandingView, StoredFinding,
@@ -488,7 +488,9 @@ impl Messaging {
             original_text: req.text.clone(),
             delivered_text,
             action: decision.action,
-            findings: stored_findings(&screening.findings),
+            findings: stored_findings(
+                screening.findings_up_to(self.screener.config().limits.max_findings),
+            ),
             contact_grant: grant == ContactGrant::Active,
             policy_version: policy.version.clone(),
             rule: decision.rule.clone(),

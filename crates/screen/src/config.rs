@@ -41,12 +41,16 @@ impl Default for IntentConfig {
 pub struct Limits {
     /// Texts longer than this are screened up to this many bytes (default 64 KiB).
     pub max_text_bytes: usize,
+    /// At most this many findings of one message are shown or stored (default 100); the redacted text still
+    /// covers every finding, and the categories are those of all of them.
+    pub max_findings: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_text_bytes: 64 * 1024,
+            max_findings: 100,
         }
     }
 }
@@ -65,6 +69,8 @@ pub enum ConfigError {
     UnknownCategory(#[from] crate::UnknownCategory),
     #[error("limits.max_text_bytes must be between 1 KiB and 16 MiB, not {0}")]
     BadLimit(usize),
+    #[error("limits.max_findings must be between 1 and 100000, not {0}")]
+    BadFindingsLimit(usize),
     #[error("the built-in intent model could not be read: {0}")]
     Model(crate::ModelError),
     #[error(
@@ -100,6 +106,9 @@ impl Config {
         }
         if !(1024..=16 * 1024 * 1024).contains(&self.limits.max_text_bytes) {
             return Err(ConfigError::BadLimit(self.limits.max_text_bytes));
+        }
+        if !(1..=100_000).contains(&self.limits.max_findings) {
+            return Err(ConfigError::BadFindingsLimit(self.limits.max_findings));
         }
         Ok(())
     }

@@ -136,6 +136,12 @@ impl Screening {
     pub fn is_clean(&self) -> bool {
         self.findings.is_empty()
     }
+
+    /// The first `max` findings (all of them when there are no more): what is shown and stored of a message
+    /// under [`Limits::max_findings`]. The redacted text and the categories still cover every finding.
+    pub fn findings_up_to(&self, max: usize) -> &[Finding] {
+        self.findings.get(..max).unwrap_or(&self.findings)
+    }
 }
 
 /// The screening engine, built once from a [`Config`] (compiling its automata) and an intent model, then shared.

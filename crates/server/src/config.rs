@@ -94,7 +94,8 @@ pub enum LogFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpConfig {
-    /// Larger request bodies are answered with 413 `payload_too_large`.
+    /// Larger request bodies are answered with 413 `payload_too_large`. Larger than
+    /// `screening.limits.max_text_bytes`, so a text of that size and its JSON fit (default 256 KiB).
     pub body_limit_bytes: usize,
     /// Requests still running after this long are answered with 503 and dropped.
     pub request_timeout_secs: u64,
@@ -156,7 +157,7 @@ impl Default for LogConfig {
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
-            body_limit_bytes: 64 * 1024,
+            body_limit_bytes: 256 * 1024,
             request_timeout_secs: 30,
         }
     }
@@ -232,6 +233,12 @@ impl Config {
         let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
         if self.http.body_limit_bytes < 1024 {
             return bad("http.body_limit_bytes must be at least 1024");
+        }
+        if self.http.body_limit_bytes <= self.screening.limits.max_text_bytes {
+            return Err(ConfigError::Invalid(format!(
+                "http.body_limit_bytes ({}) must be larger than screening.limits.max_text_bytes ({}), or a text of the largest size could not be sent",
+                self.http.body_limit_bytes, self.screening.limits.max_text_bytes
+            )));
         }
         if self.http.request_timeout_secs == 0 {
             return bad("http.request_timeout_secs must be at least 1");

@@ -49,7 +49,8 @@ pub enum ErrorCode {
     AccountSuspended,
     /// 403: the user is not one of the conversation's two parties.
     NotAParticipant,
-    /// 422: the message is longer than the communication policy allows.
+    /// 422: the message is longer than the communication policy allows, or a text to screen is longer than
+    /// `screening.limits.max_text_bytes`.
     MessageTooLong,
     /// 429: the user sent too many messages, or opened too many conversations; see `Retry-After`.
     SenderRateLimited,

@@ -6,6 +6,7 @@ use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::extract::nul_refused;
 
 /// A JSON request body of type `T`.
 #[derive(Debug)]
@@ -29,17 +30,80 @@ where
                 "send the body as JSON with the header `Content-Type: application/json`",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    "the body is larger than this server accepts (http.body_limit_bytes); send less",
-                )
+        let bytes = read_body(req, state).await?;
+        let value = parse(&bytes)?;
+        refuse_nul(&bytes)?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// A raw request body (for the routes that read a format of their own), refused with 413 `payload_too_large`
+/// over `http.body_limit_bytes` like a JSON body.
+#[derive(Debug)]
+pub struct ApiBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_body(req, state).await.map(ApiBytes)
+    }
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                "the body is larger than this server accepts (http.body_limit_bytes); send less",
+            )
+        } else {
+            ApiError::new(
+                ErrorCode::MalformedJson,
+                format!("the body could not be read: {rejection}"),
+            )
+        }
+    })
+}
+
+/// Refuses a body with a NUL character in any string (a value or a key), naming where: one check for every
+/// text field of every route. A NUL can only be written `\u0000` in JSON, so only a body holding those six
+/// characters is walked.
+fn refuse_nul(bytes: &[u8]) -> Result<(), ApiError> {
+    const ESCAPE: &[u8] = b"\\u0000";
+    if !bytes.windows(ESCAPE.len()).any(|w| w == ESCAPE) {
+        return Ok(());
+    }
+    let value: serde_json::Value = parse(bytes)?;
+    match nul_at(&value, String::new()) {
+        Some(at) if at.is_empty() => Err(nul_refused("the body")),
+        Some(at) => Err(nul_refused(&format!("`{at}`"))),
+        None => Ok(()),
+    }
+}
+
+/// The JSON path (`a.b[2]`) of the first string holding a NUL, if any.
+fn nul_at(value: &serde_json::Value, here: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0').then_some(here),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_at(v, format!("{here}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let at = if here.is_empty() {
+                k.clone()
             } else {
-                ApiError::new(ErrorCode::MalformedJson, format!("the body could not be read: {rejection}"))
+                format!("{here}.{k}")
+            };
+            if k.contains('\0') {
+                Some(at)
+            } else {
+                nul_at(v, at)
             }
-        })?;
-        parse(&bytes).map(ApiJson)
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
     }
 }
 

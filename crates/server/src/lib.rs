@@ -5,7 +5,9 @@ pub mod auth;
 pub mod config;
 pub mod console;
 pub mod demo;
+pub mod doc;
 pub mod error;
+pub mod extract;
 pub mod json;
 pub mod keyfile;
 pub mod routes;
@@ -164,25 +166,30 @@ impl utoipa::Modify for SecurityAddon {
     }
 }
 
-/// The routes and their OpenAPI description, built from the same list so neither can miss a route.
-fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::router())
+/// The routes and their OpenAPI description, built from the same list so neither can miss a route; the document
+/// then declares what every operation's extractors refuse and the constraints on request fields (`doc`).
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::router())
+        .split_for_parts();
+    doc::declare_edge_refusals(&mut doc);
+    (router, doc)
 }
 
-/// The OpenAPI 3.1 document, generated from the code.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+/// The OpenAPI 3.1 document, generated from the code, as `GET /openapi.json` serves it.
+pub fn openapi() -> serde_json::Value {
+    doc::declare_constraints(&api_parts().1)
 }
 
 /// The whole application: routes, error fallbacks, body limit, request ids, tracing and timeout.
 pub fn app(state: AppState) -> Router {
-    let (router, doc) = api_router().split_for_parts();
+    let (router, doc) = api_parts();
     let scopes = auth::RouteScopes::from_openapi(&doc);
     let router = router.route_layer(axum::middleware::from_fn_with_state(
         (state.clone(), scopes),
         auth::require_route_scope,
     ));
-    let doc = Arc::new(doc);
+    let doc = Arc::new(doc::declare_constraints(&doc));
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     router

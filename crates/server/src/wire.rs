@@ -16,6 +16,13 @@ pub struct ScreenResult {
     /// Present and true when the text was longer than the screening limit and only its beginning was screened.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Present and true when there were more findings than `screening.limits.max_findings`: `findings` holds
+    /// the first of them, `categories` and `redacted` cover them all.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub findings_truncated: bool,
+    /// With `findings_truncated`: how many findings there were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings_total: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -55,7 +62,10 @@ impl From<domain::StoredFinding> for FindingOut {
 }
 
 impl ScreenResult {
-    pub fn new(id: Option<serde_json::Value>, s: &screen::Screening) -> Self {
+    /// The answer for one screening, with at most `max_findings` findings.
+    pub fn new(id: Option<serde_json::Value>, s: &screen::Screening, max_findings: usize) -> Self {
+        let shown = s.findings_up_to(max_findings);
+        let findings_truncated = shown.len() < s.findings.len();
         ScreenResult {
             id,
             categories: s
@@ -63,13 +73,15 @@ impl ScreenResult {
                 .iter()
                 .map(|c| c.as_str().to_string())
                 .collect(),
-            findings: messaging::stored_findings(&s.findings)
+            findings: messaging::stored_findings(shown)
                 .0
                 .into_iter()
                 .map(FindingOut::from)
                 .collect(),
             redacted: s.redacted.clone(),
             truncated: s.truncated,
+            findings_truncated,
+            findings_total: findings_truncated.then_some(s.findings.len()),
         }
     }
 }

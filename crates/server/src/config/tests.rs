@@ -29,3 +29,23 @@ fn every_policy_file_is_validated() {
     }
     Config::default().validate().unwrap();
 }
+
+/// A text of `screening.limits.max_text_bytes` must fit in a body: a body limit that is not larger is refused.
+#[test]
+fn the_body_limit_must_be_larger_than_the_longest_text() {
+    let check = |body: usize, text: usize| {
+        let mut config = Config::default();
+        config.http.body_limit_bytes = body;
+        config.screening.limits.max_text_bytes = text;
+        config.validate().map_err(|e| e.to_string())
+    };
+    let defaults = Config::default();
+    assert!(defaults.http.body_limit_bytes >= 2 * defaults.screening.limits.max_text_bytes);
+    assert!(
+        check(65536, 65536)
+            .unwrap_err()
+            .contains("http.body_limit_bytes")
+    );
+    assert!(check(65536, 65537).is_err());
+    check(65537, 65536).unwrap();
+}

@@ -2,7 +2,7 @@
 //! tools read and work the case queue (`investigator` scope). The console pages call the same use cases.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use casework::{
@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -249,7 +250,7 @@ pub struct CaseQuery {
 pub async fn list_cases(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<CaseQuery>,
+    ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> Result<Json<Vec<CaseOut>>, ApiError> {
     caller.require(Scope::Investigator)?;
     let states = match q.state {
@@ -328,7 +329,7 @@ pub struct TimelineItem {
 pub async fn get_case(
     State(state): State<AppState>,
     caller: Caller,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<String>,
 ) -> Result<Json<CaseFileOut>, ApiError> {
     caller.require(Scope::Investigator)?;
     let file = state.casework.case_file(&case_id, state.now()).await?;
@@ -397,7 +398,7 @@ pub struct TakeRequest {
 pub async fn take_case(
     State(state): State<AppState>,
     caller: Caller,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<String>,
     ApiJson(req): ApiJson<TakeRequest>,
 ) -> Result<Json<CaseOut>, ApiError> {
     caller.require(Scope::Investigator)?;
@@ -439,7 +440,7 @@ pub struct NoteRequest {
 pub async fn note_case(
     State(state): State<AppState>,
     caller: Caller,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<String>,
     ApiJson(req): ApiJson<NoteRequest>,
 ) -> Result<Json<CaseOut>, ApiError> {
     caller.require(Scope::Investigator)?;
@@ -488,7 +489,7 @@ pub struct ResolveRequest {
 pub async fn resolve_case(
     State(state): State<AppState>,
     caller: Caller,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<String>,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> Result<Json<CaseOut>, ApiError> {
     caller.require(Scope::Investigator)?;

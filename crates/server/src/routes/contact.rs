@@ -3,7 +3,7 @@
 //! the contact policy's loading and the periodic expiry of grants are in `crate::runtime`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use messaging::contact::{ContactError, Decided, Decision, NewRequest};
@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 
 /// Every contact route, and the relay webhook.
@@ -296,7 +297,7 @@ fn request_out(
 pub async fn read_request(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ContactRequestOut>, ApiError> {
     caller.require(Scope::Contact)?;
     let (r, g, v) = state.contacts.request_view(&id, state.now()).await?;
@@ -354,7 +355,7 @@ pub struct DecisionOut {
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<DecisionIn>,
 ) -> Result<(StatusCode, Json<DecisionOut>), ApiError> {
     caller.require(Scope::Contact)?;
@@ -421,7 +422,7 @@ pub struct BuyerIn {
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<BuyerIn>,
 ) -> Result<Json<GrantOut>, ApiError> {
     caller.require(Scope::Contact)?;
@@ -462,7 +463,7 @@ pub struct ExtendIn {
 pub async fn extend(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<ExtendIn>,
 ) -> Result<Json<GrantOut>, ApiError> {
     caller.require(Scope::Contact)?;
@@ -514,7 +515,7 @@ pub struct BuyerGrantsOut {
 pub async fn buyer_grants(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
 ) -> Result<Json<BuyerGrantsOut>, ApiError> {
     caller.require(Scope::Contact)?;
     let list = state

@@ -3,7 +3,7 @@
 //! the router that carries every messaging route.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use messaging::{MessagingError, OpenConversation, SendMessage};
@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 use crate::wire::FindingOut;
 
@@ -230,7 +231,7 @@ pub struct SentMessageOut {
 pub async fn send_message(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<Response, ApiError> {
@@ -274,6 +275,7 @@ pub struct ReadQuery {
     /// Only messages after this message id.
     pub after: Option<String>,
     /// At most this many messages (1 to 500, default 200).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// With `viewer=investigator`: who reads the originals (required; written to the audit log).
     pub investigator: Option<String>,
@@ -386,8 +388,8 @@ pub enum ConversationViewOut {
 pub async fn read_messages(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    Query(q): Query<ReadQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ReadQuery>,
 ) -> Result<Json<ConversationViewOut>, ApiError> {
     let limit = q.limit.unwrap_or(200);
     if !(1..=messaging_max_page()).contains(&limit) {

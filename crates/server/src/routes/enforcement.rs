@@ -1,7 +1,7 @@
 //! Enforcement: a user's standing, an investigator's reversal of a step, a user's appeal.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use store::Scope;
@@ -11,6 +11,7 @@ use super::conversations::StepOut;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,7 +51,7 @@ pub struct ReverseOut {
 pub async fn reverse_step(
     State(state): State<AppState>,
     caller: Caller,
-    Path(step_id): Path<String>,
+    ApiPath(step_id): ApiPath<String>,
     ApiJson(req): ApiJson<ReverseRequest>,
 ) -> Result<Json<ReverseOut>, ApiError> {
     caller.require(Scope::Investigator)?;
@@ -155,7 +156,7 @@ pub struct StandingOut {
 pub async fn standing(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
 ) -> Result<Json<StandingOut>, ApiError> {
     if !caller.key.allows(Scope::Investigator) {
         caller.require(Scope::Messaging)?;

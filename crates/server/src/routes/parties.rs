@@ -1,7 +1,7 @@
 //! `PUT` upserts of the marketplace's users, listings and orders. Needs the `messaging` scope.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use store::Scope;
 use utoipa::ToSchema;
@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,7 +62,7 @@ pub struct UserOut {
 pub async fn put_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
     ApiJson(req): ApiJson<UserRequest>,
 ) -> Result<Json<UserOut>, ApiError> {
     caller.require(Scope::Messaging)?;
@@ -136,7 +137,7 @@ pub struct ListingOut {
 pub async fn put_listing(
     State(state): State<AppState>,
     caller: Caller,
-    Path(listing_id): Path<String>,
+    ApiPath(listing_id): ApiPath<String>,
     ApiJson(req): ApiJson<ListingRequest>,
 ) -> Result<Json<ListingOut>, ApiError> {
     caller.require(Scope::Messaging)?;
@@ -222,7 +223,7 @@ pub struct OrderOut {
 pub async fn put_order(
     State(state): State<AppState>,
     caller: Caller,
-    Path(order_id): Path<String>,
+    ApiPath(order_id): ApiPath<String>,
     ApiJson(req): ApiJson<OrderRequest>,
 ) -> Result<Json<OrderOut>, ApiError> {
     caller.require(Scope::Messaging)?;

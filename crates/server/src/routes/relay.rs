@@ -3,7 +3,6 @@
 //! each request with the shared secret (`contact.relay_webhook_secret`), and a request whose signature does not
 //! verify is refused before anything is read or written.
 
-use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +12,7 @@ use messaging::contact::Route;
 use crate::AppState;
 use crate::config::{ContactConfig, RelayProviderKind};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::json::ApiBytes;
 
 /// The configured provider, or `None` without a webhook secret.
 pub fn provider(config: &ContactConfig) -> Option<Box<dyn RelayProvider>> {
@@ -57,7 +57,7 @@ pub async fn inbound(
     State(state): State<AppState>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response, ApiError> {
     let config = &state.config.contact;
     let Some(provider) = provider(config) else {

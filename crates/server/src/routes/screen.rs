@@ -34,7 +34,7 @@ pub struct ScreenRequest {
         (status = 403, description = "`missing_scope`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 422, description = "`invalid_request`", body = ErrorBody),
+        (status = 422, description = "`invalid_request`; `message_too_long`: the text is longer than `screening.limits.max_text_bytes`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     )
 )]
@@ -44,9 +44,24 @@ pub async fn screen(
     ApiJson(req): ApiJson<ScreenRequest>,
 ) -> Result<Json<ScreenResult>, ApiError> {
     caller.require(Scope::Screen)?;
+    let limits = &state.screener.config().limits;
+    if req.text.len() > limits.max_text_bytes {
+        return Err(ApiError::new(
+            ErrorCode::MessageTooLong,
+            format!(
+                "the text has {} bytes; at most {} are screened (screening.limits.max_text_bytes)",
+                req.text.len(),
+                limits.max_text_bytes
+            ),
+        ));
+    }
     let message =
         crate::wire::message_from_parts(&req.text, req.region.as_deref(), req.sender.as_deref())
             .map_err(|m| ApiError::new(ErrorCode::InvalidRequest, m))?;
     let screening = state.screener.screen(&message);
-    Ok(Json(ScreenResult::new(None, &screening)))
+    Ok(Json(ScreenResult::new(
+        None,
+        &screening,
+        limits.max_findings,
+    )))
 }

@@ -2,7 +2,7 @@
 //! and "is this really from us?" (as JSON and as a public page). JSON routes need the `security` scope.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 use serde::{Deserialize, Serialize};
 use store::Scope;
@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 use crate::security::{
     self as svc, LoginOutcome, NotificationCheck, PayoutHold, SecondFactorCheck, StepUpAnswer,
@@ -210,6 +211,7 @@ pub struct TotpEnrolRequest {
         (status = 400, description = "`malformed_json`", body = ErrorBody),
         (status = 401, description = "`missing_api_key`, `unknown_api_key`, `revoked_api_key`", body = ErrorBody),
         (status = 403, description = "`missing_scope`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no user with this id (register it with `PUT /v1/users/{user_id}`)", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_request`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
@@ -218,7 +220,7 @@ pub struct TotpEnrolRequest {
 )]
 pub async fn enrol_totp(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
     caller: Caller,
     ApiJson(req): ApiJson<TotpEnrolRequest>,
 ) -> Result<Json<TotpEnrolment>, ApiError> {
@@ -263,7 +265,7 @@ pub struct TotpVerifyRequest {
 )]
 pub async fn verify_totp(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
     caller: Caller,
     ApiJson(req): ApiJson<TotpVerifyRequest>,
 ) -> Result<Json<SecondFactorCheck>, ApiError> {
@@ -395,7 +397,7 @@ pub struct PayoutAccountRequest {
 )]
 pub async fn put_payout_account(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
     caller: Caller,
     ApiJson(req): ApiJson<PayoutAccountRequest>,
 ) -> Result<Json<PayoutHold>, ApiError> {
@@ -428,7 +430,7 @@ pub async fn put_payout_account(
 )]
 pub async fn payout_hold(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
     caller: Caller,
 ) -> Result<Json<PayoutHold>, ApiError> {
     caller.require(Scope::Security)?;
@@ -470,7 +472,7 @@ pub struct NotificationList {
 )]
 pub async fn list_notifications(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    ApiPath(user_id): ApiPath<String>,
     caller: Caller,
 ) -> Result<Json<NotificationList>, ApiError> {
     caller.require(Scope::Security)?;

@@ -404,6 +404,11 @@ pub async fn enrol_totp(
     now: OffsetDateTime,
 ) -> Result<TotpEnrolment, ServiceError> {
     let key = key(cfg)?;
+    if store.user(user_id).await?.is_none() {
+        return Err(ServiceError::NotFound(format!(
+            "there is no user `{user_id}`: register it with `PUT /v1/users/{user_id}` before enrolling a second factor"
+        )));
+    }
     let secret = totp::new_secret();
     let e = totp::enrolment(
         &secret,

@@ -126,7 +126,7 @@ async fn bad_bodies_get_their_own_codes() {
         (415, "unsupported_media_type")
     );
 
-    let big = json!({"text": "a".repeat(70 * 1024)});
+    let big = json!({"text": "a".repeat(300 * 1024)});
     let r = app.post_json("/v1/screen", k, big).await;
     assert_eq!((r.status.as_u16(), r.code()), (413, "payload_too_large"));
 
@@ -252,4 +252,76 @@ async fn the_openapi_document_covers_every_route_and_error_code() {
         assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
     }
     assert!(r.json["components"]["securitySchemes"]["api_key"].is_object());
+}
+
+/// Every operation declares the refusals its request can meet at the edge, and the request schemas say which
+/// tokens and lengths the server takes, so a generated client does not send what the server refuses.
+#[test]
+fn the_openapi_document_declares_what_the_edge_refuses() {
+    let doc = serde_json::to_value(server::openapi()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let body = op.get("requestBody");
+            let json_body = body.is_some_and(|b| b["content"].get("application/json").is_some());
+            let parameters = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "path" || p["in"] == "query"));
+            let mut needed = Vec::new();
+            if json_body {
+                needed.push("400");
+            }
+            if body.is_some() {
+                needed.extend(["413", "415"]);
+            }
+            if json_body || parameters {
+                needed.push("422");
+            }
+            for status in needed {
+                assert!(
+                    op["responses"].get(status).is_some(),
+                    "{method} {path} does not declare {status}"
+                );
+            }
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field, key, value) in [
+        (
+            "UserRequest",
+            "role",
+            "enum",
+            json!(["buyer", "seller", "both"]),
+        ),
+        ("UserRequest", "display_name", "maxLength", json!(100)),
+        (
+            "ContactRequestIn",
+            "channel",
+            "enum",
+            json!(["voice", "sms"]),
+        ),
+        (
+            "DecisionIn",
+            "decision",
+            "enum",
+            json!(["approve", "decline"]),
+        ),
+        ("ReportRequest", "text", "maxLength", json!(4000)),
+        (
+            "ScreenRequest",
+            "sender",
+            "enum",
+            json!(["buyer", "seller", null]),
+        ),
+        ("ScreenRequest", "text", "pattern", json!("^[^\\u0000]*$")),
+    ] {
+        assert_eq!(
+            schemas[schema]["properties"][field][key], value,
+            "{schema}.{field}.{key}"
+        );
+    }
+    let totp = &doc["paths"]["/v1/users/{user_id}/totp"]["post"]["responses"];
+    assert!(
+        totp.get("404").is_some(),
+        "TOTP enrolment does not declare 404"
+    );
 }

@@ -8,6 +8,7 @@
 )]
 
 mod access;
+mod bad_input;
 mod browser;
 mod console_access;
 mod console_browser;

@@ -95,6 +95,25 @@ impl Env {
         }
     }
 
+    /// Registers a marketplace user (a second factor is enrolled only for a registered user).
+    async fn register(&self, id: &str) {
+        self.store
+            .upsert_user(
+                &store::parties::UserUpsert {
+                    id: id.into(),
+                    role: domain::UserRole::Both,
+                    display_name: id.into(),
+                    email: None,
+                    phone: None,
+                    country: "US".into(),
+                    locale: None,
+                },
+                self.at(),
+            )
+            .await
+            .unwrap();
+    }
+
     async fn post(&self, path: &str, body: Value) -> Value {
         let r = self.call("POST", path, Some(body)).await;
         assert_eq!(r.status.as_u16(), 200, "{path}: {}", r.json);
@@ -186,6 +205,7 @@ fn totp_secret(enrolment: &Value) -> Vec<u8> {
 
 async fn a_totp_code_is_never_accepted_twice_and_recovery_codes_work_once(db: &testkit::TestDb) {
     let env = Env::new(db).await;
+    env.register("u1").await;
     let e = env
         .post(
             "/v1/users/u1/totp",
@@ -615,6 +635,7 @@ async fn a_login_from_a_new_country_is_challenged_and_the_alert_arrives_over_smt
         0
     );
     // Passing the second factor makes France known: the next login from there is allowed.
+    env.register("w1").await;
     let e = env.post("/v1/users/w1/totp", json!({})).await;
     let c =
         security::totp::code_at_step(&totp_secret(&e), security::totp::step_at(env.at())).unwrap();
@@ -649,6 +670,7 @@ async fn a_risky_action_needs_a_fresh_second_factor(db: &testkit::TestDb) {
         (r["step_up_required"].clone(), r["reason"].clone()),
         (json!(true), json!("no_second_factor_enrolled"))
     );
+    env.register("s1").await;
     let e = env.post("/v1/users/s1/totp", json!({})).await;
     let secret = totp_secret(&e);
     let c = security::totp::code_at_step(&secret, security::totp::step_at(env.at())).unwrap();

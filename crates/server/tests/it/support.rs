@@ -27,6 +27,21 @@ impl Reply {
     }
 }
 
+/// Sends one request to the router and reads its answer.
+pub async fn send(router: &Router, req: Request<Body>) -> Reply {
+    let res = router.clone().oneshot(req).await.unwrap();
+
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Reply {
+        status,
+        headers,
+        json,
+    }
+}
+
 pub async fn app_with(config: Config) -> TestApp {
     let db = testkit::TestDb::sqlite();
     let store = Store::open_and_migrate(&db.url).await.unwrap();
@@ -52,16 +67,7 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-        Reply {
-            status,
-            headers,
-            json,
-        }
+        send(&self.router, req).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
