@@ -3,7 +3,7 @@
 //! them. The console's conversation page records the same verdicts.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use casework::verdicts::Verdict;
 use domain::VerdictKind;
@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,7 +86,7 @@ impl From<VerdictRecord> for VerdictOut {
 pub async fn record_verdict(
     State(state): State<AppState>,
     caller: Caller,
-    Path(message_id): Path<String>,
+    ApiPath(message_id): ApiPath<String>,
     ApiJson(req): ApiJson<VerdictRequest>,
 ) -> Result<(StatusCode, Json<VerdictOut>), ApiError> {
     caller.require(Scope::Investigator)?;
@@ -149,7 +150,7 @@ pub struct VerdictQuery {
 pub async fn list_verdicts(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<VerdictQuery>,
+    ApiQuery(q): ApiQuery<VerdictQuery>,
 ) -> Result<Json<Vec<VerdictOut>>, ApiError> {
     caller.require(Scope::Investigator)?;
     let verdicts = state
