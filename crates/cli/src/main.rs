@@ -1,5 +1,6 @@
 //! `marketguard`: the one binary. Each subcommand is a thin shell over the library crates.
 
+mod audit;
 mod bench;
 // A benchmark reads the wall clock to seed and date its runs.
 #[allow(clippy::disallowed_methods)]
@@ -58,7 +59,7 @@ enum Command {
     /// The audit log.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: audit::Command,
     },
     /// Screen messages: JSON Lines on standard input, one result line each on standard output.
     Scan(scan::Args),
@@ -133,12 +134,6 @@ enum ApiKeyCommand {
     Revoke { id: String },
 }
 
-#[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Check the hash chain; exits non-zero and names the first bad entry when it is broken.
-    Verify,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -199,25 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin {
             command: AdminCommand::ConsoleAccount { command },
         } => runtime()?.block_on(console_account(&config, command)),
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => runtime()?.block_on(async {
-            let store = store::Store::open_and_migrate(&config.database_url).await?;
-            let report = store.verify_audit_chain().await?;
-            match report.first_bad {
-                None => {
-                    println!("audit log intact: {} entries verified", report.entries);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some((seq, why)) => {
-                    println!(
-                        "audit log BROKEN at entry {seq}: {why} ({} entries before it verified)",
-                        report.entries
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }),
+        Command::Audit { command } => runtime()?.block_on(audit::run(&config, command)),
         Command::Scan(args) => scan::run(&config, &args),
         Command::Eval(args) => eval::run(&config, &args),
         Command::Bench(args) => bench::run(&config, &args),
@@ -227,8 +204,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Opens and migrates the database with the audit log's keys (from `security.encryption_key`), for the commands
+/// that write or verify audit entries.
+async fn open_store(config: &Config) -> anyhow::Result<store::Store> {
+    Ok(store::Store::open_and_migrate(&config.database_url)
+        .await?
+        .with_audit_keys(config.security.audit_keys()))
+}
+
 async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = open_store(config).await?;
     let now = wall_clock();
     match command {
         ApiKeyCommand::Create { name, scopes } => {
@@ -279,7 +264,7 @@ async fn console_account(
     config: &Config,
     command: ConsoleAccountCommand,
 ) -> anyhow::Result<ExitCode> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = open_store(config).await?;
     let now = wall_clock();
     match command {
         ConsoleAccountCommand::Create {
@@ -352,7 +337,7 @@ fn serve_demo(mut config: Config) -> anyhow::Result<ExitCode> {
     }
     let rt = runtime()?;
     let login = rt.block_on(async {
-        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let store = open_store(&config).await?;
         let state = server::AppState::new(config.clone(), store.clone())?;
         let login = server::demo::seed(&state).await?;
         store.close().await;

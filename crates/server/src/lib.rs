@@ -79,6 +79,7 @@ pub enum StartError {
 impl AppState {
     /// Builds the state from a configuration and an open, migrated store.
     pub fn new(config: Config, store: store::Store) -> Result<AppState, StartError> {
+        let store = store.with_audit_keys(config.security.audit_keys());
         let screener = screening::build_screener(&config.screening)?;
         // The phone-number metadata loads lazily; pay for it now rather than in the first request.
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
@@ -241,7 +242,9 @@ pub async fn serve(
     config: Config,
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), StartError> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = store::Store::open_and_migrate(&config.database_url)
+        .await?
+        .with_audit_keys(config.security.audit_keys());
     let addr = config.listen;
     let state = AppState::new(config, store.clone())?;
     // Record the communication policy in force (audited when it changed), and reload it on SIGHUP.

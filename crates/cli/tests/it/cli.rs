@@ -77,7 +77,7 @@ async fn audit_verify_fails_and_names_the_entry_after_a_row_is_edited_by_hand(db
 async fn migrate_reports_the_schema_version(db: &TestDb) {
     let o = run(&db.url, &["migrate"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(stdout(&o).contains("schema version 6"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("schema version 7"), "{}", stdout(&o));
 }
 
 #[test]

@@ -7,6 +7,7 @@
     clippy::disallowed_methods
 )]
 
+mod audit;
 mod cli;
 mod messaging;
 mod model;
