@@ -1,5 +1,6 @@
 //! `marketguard`: the one binary. Each subcommand is a thin shell over the library crates.
 
+mod audit;
 mod bench;
 // A benchmark reads the wall clock to seed and date its runs.
 #[allow(clippy::disallowed_methods)]
@@ -85,7 +86,7 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
         #[command(subcommand)]
-        command: AuditCommand,
+        command: audit::Command,
     },
     /// Screen messages: JSON Lines on standard input, one result line each on standard output.
     Scan(scan::Args),
@@ -165,12 +166,6 @@ enum ApiKeyCommand {
     Revoke { id: String },
 }
 
-#[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Check the hash chain; exits non-zero and names the first bad entry when it is broken.
-    Verify,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -244,7 +239,15 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = load_config(&cli)?;
+    let mut config = load_config(&cli)?;
+    // The commands that write or verify audit entries need the data key the audit chain is keyed under: the key
+    // file `serve` made beside a SQLite database, if there is one (never a new one; `serve` makes it).
+    if matches!(
+        cli.command,
+        Command::Admin { .. } | Command::Audit { .. } | Command::Model { .. }
+    ) {
+        server::keyfile::ensure_data_key(&mut config, false)?;
+    }
     match cli.command {
         Command::Serve { demo: false, .. } => {
             let mut config = config;
@@ -280,32 +283,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin {
             command: AdminCommand::ConsoleAccount { command },
             ..
-        } => {
-            let mut config = config;
-            // The key file `serve` made beside a SQLite database, if any (never a new one).
-            server::keyfile::ensure_data_key(&mut config, false)?;
-            runtime()?.block_on(console_account(&config, command))
-        }
-        Command::Audit {
-            command: AuditCommand::Verify,
-            ..
-        } => runtime()?.block_on(async {
-            let store = store::Store::open_and_migrate(&config.database_url).await?;
-            let report = store.verify_audit_chain().await?;
-            match report.first_bad {
-                None => {
-                    println!("audit log intact: {} entries verified", report.entries);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some((seq, why)) => {
-                    println!(
-                        "audit log BROKEN at entry {seq}: {why} ({} entries before it verified)",
-                        report.entries
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }),
+        } => runtime()?.block_on(console_account(&config, command)),
+        Command::Audit { command, .. } => runtime()?.block_on(audit::run(&config, command)),
         Command::Scan(args) => scan::run(&config, &args),
         Command::Eval(args) => eval::run(&config, &args),
         Command::Bench(args) => bench::run(&config, &args),
@@ -336,8 +315,16 @@ fn say_data_key(source: &server::keyfile::DataKeySource) {
     }
 }
 
+/// Opens and migrates the database with the audit log's keys (from `security.encryption_key`), for the commands
+/// that write or verify audit entries.
+pub(crate) async fn open_store(config: &Config) -> anyhow::Result<store::Store> {
+    Ok(store::Store::open_and_migrate(&config.database_url)
+        .await?
+        .with_audit_keys(config.security.audit_keys()))
+}
+
 async fn api_key(config: &Config, command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = open_store(config).await?;
     let now = wall_clock();
     match command {
         ApiKeyCommand::Create { name, scopes } => {
@@ -388,7 +375,7 @@ async fn console_account(
     config: &Config,
     command: ConsoleAccountCommand,
 ) -> anyhow::Result<ExitCode> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = open_store(config).await?;
     let now = wall_clock();
     match command {
         ConsoleAccountCommand::Create {
@@ -465,7 +452,7 @@ fn serve_demo(mut config: Config, database_url: Option<String>) -> anyhow::Resul
     }
     let rt = runtime()?;
     let login = rt.block_on(async {
-        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let store = open_store(&config).await?;
         server::demo::check_database(&store).await?;
         let state = server::AppState::new(config.clone(), store.clone())?;
         let login = server::demo::seed(&state).await?;

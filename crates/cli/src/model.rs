@@ -180,7 +180,7 @@ fn train(config: &Config, args: &TrainArgs) -> anyhow::Result<ExitCode> {
 /// Every message an investigator judged, labelled with what its findings said, less the findings marked wrong,
 /// plus the violations marked missed.
 async fn verdict_examples(config: &Config, weight: f32) -> anyhow::Result<Vec<Example>> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = crate::open_store(config).await?;
     let mut out = Vec::new();
     for (message, verdicts) in store.messages_with_verdicts().await? {
         let mut labels: Vec<Category> = message
@@ -217,7 +217,7 @@ fn activate(config: &Config, file: &Path, actor: &str) -> anyhow::Result<ExitCod
     let bytes =
         std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
     crate::runtime()?.block_on(async {
-        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let store = crate::open_store(config).await?;
         let previous = server::screening::activated_model(&store).await?;
         let (record, changed) = server::screening::activate_model(
             &store,
@@ -246,7 +246,7 @@ fn activate(config: &Config, file: &Path, actor: &str) -> anyhow::Result<ExitCod
 fn compare(config: &Config, args: &CompareArgs) -> anyhow::Result<ExitCode> {
     // The active model: the one activated in the database, else the configured or built-in one.
     let activated = crate::runtime()?.block_on(async {
-        let store = store::Store::open_and_migrate(&config.database_url).await?;
+        let store = crate::open_store(config).await?;
         anyhow::Ok(server::screening::activated_model(&store).await?)
     })?;
     let active = match activated {

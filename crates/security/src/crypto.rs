@@ -41,8 +41,9 @@ impl DataKey {
         B64.encode(k)
     }
 
-    /// A sub-key for one purpose, so one configured key serves several uses without reuse.
-    fn derive(&self, purpose: &str) -> [u8; 32] {
+    /// A sub-key for one purpose (HMAC-SHA-256 of the purpose's label under the key), so one configured key
+    /// serves several uses without reuse.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
         let mut out = [0u8; 32];
         if let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.0) {
             mac.update(purpose.as_bytes());

@@ -31,6 +31,18 @@ pub struct Config {
     pub contact: ContactConfig,
     /// The investigator console (`/console`).
     pub console: crate::console::ConsoleConfig,
+    /// The audit log: where `marketguard audit checkpoint` sends its statements.
+    pub audit: AuditConfig,
+}
+
+/// The audit log's settings. Its keys are not here: they are derived from `security.encryption_key`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// An `http://` URL that `marketguard audit checkpoint` POSTs each signed checkpoint to (JSON), so a copy is
+    /// kept outside the database; none when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint_webhook_url: Option<String>,
 }
 
 /// The relay provider whose webhook and response formats the relay endpoint speaks.
@@ -141,6 +153,7 @@ impl Default for Config {
             cases: CasesConfig::default(),
             contact: ContactConfig::default(),
             console: Default::default(),
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -262,6 +275,11 @@ impl Config {
             if !(6..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return bad("contact.relay_numbers must be E.164 numbers such as +14155550100");
             }
+        }
+        if let Some(url) = &self.audit.checkpoint_webhook_url
+            && !url.starts_with("http://")
+        {
+            return bad("audit.checkpoint_webhook_url must be an http:// URL");
         }
         if self.contact.expiry_interval_secs == 0 {
             return bad("contact.expiry_interval_secs must be at least 1");

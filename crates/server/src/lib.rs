@@ -92,6 +92,7 @@ impl AppState {
         store: store::Store,
         screener: screen::Screener,
     ) -> Result<AppState, StartError> {
+        let store = store.with_audit_keys(config.security.audit_keys());
         // The phone-number metadata loads lazily; pay for it now rather than in the first request.
         let _ = screener.screen(&screen::Message::new("warm up +1 415 555 0132"));
         let screener = Arc::new(screener);
@@ -258,7 +259,9 @@ pub async fn serve(
     config: Config,
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), StartError> {
-    let store = store::Store::open_and_migrate(&config.database_url).await?;
+    let store = store::Store::open_and_migrate(&config.database_url)
+        .await?
+        .with_audit_keys(config.security.audit_keys());
     let addr = config.listen;
     // A model activated in the database (`marketguard model activate`) wins over the configured or built-in one.
     let screener = match screening::activated_model(&store).await? {

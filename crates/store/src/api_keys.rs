@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
@@ -174,7 +174,7 @@ impl Store {
         .bind(format_time(now))
         .execute(&mut *tx)
         .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(actor, "api_key.create", &format!("api_key:{}", key.id))
                 .with_details(serde_json::json!({"name": key.name, "prefix": key.prefix, "scopes": Scope::join(&key.scopes)})),
@@ -247,7 +247,7 @@ impl Store {
             .bind(&key.id)
             .execute(&mut *tx)
             .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(actor, "api_key.revoke", &format!("api_key:{}", key.id))
                 .with_details(serde_json::json!({"name": key.name, "prefix": key.prefix})),

@@ -224,6 +224,7 @@ async fn active_case_in(
 /// `case.open` to the audit log when it is new.
 pub(crate) async fn open_case_in(
     tx: &mut Tx<'_>,
+    keys: Option<&crate::AuditKeys>,
     c: &NewCase,
     actor: &str,
     now: OffsetDateTime,
@@ -294,6 +295,7 @@ pub(crate) async fn open_case_in(
     }
     audit::append_in(
         tx,
+        keys,
         &AuditEntry::new(actor, "case.open", &format!("case:{}", case.id)).with_details(
             serde_json::json!({
                 "subject": case.subject_key,
@@ -329,7 +331,8 @@ impl Store {
         }
         let mut tx = self.write_tx().await?;
         let actor = format!("user:{}", report.reporter_id);
-        let (mut record, opened) = open_case_in(&mut tx, case, &actor, now).await?;
+        let (mut record, opened) =
+            crate::cases::open_case_in(&mut tx, self.audit_keys(), case, &actor, now).await?;
         if !opened && (case.priority < record.priority || case.due_at < record.due_at) {
             record.priority = record.priority.min(case.priority);
             record.due_at = record.due_at.min(case.due_at);
@@ -376,7 +379,7 @@ impl Store {
             }
             return Err(e.into());
         }
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(&actor, "report.file", &format!("case:{}", record.id)).with_details(
                 serde_json::json!({
@@ -711,7 +714,7 @@ impl Store {
             insert_notification_in(&mut tx, n, now).await?;
         }
         if let Some(entry) = &change.audit {
-            audit::append_in(&mut tx, entry, now).await?;
+            self.audit_in(&mut tx, entry, now).await?;
         }
         tx.commit().await?;
         Ok(Ok(case))

@@ -8,7 +8,7 @@ use domain::{Channel, GrantStatus, JsonColumn, Purpose, Reasons, RequestStatus};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::messaging::is_unique_violation;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
@@ -236,7 +236,7 @@ impl Store {
         };
         let actor = format!("user:{}", r.seller_id);
         let subject = format!("contact_request:{}", r.id);
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(&actor, action, &subject).with_details(serde_json::json!({
                 "order_id": r.order_id,
@@ -251,7 +251,7 @@ impl Store {
         )
         .await?;
         if !r.review_flags.is_empty() {
-            audit::append_in(
+            self.audit_in(
                 &mut tx,
                 &AuditEntry::new(
                     &format!("policy:{}", r.policy_version),
@@ -267,6 +267,7 @@ impl Store {
             if let Some(case) = review_case {
                 crate::cases::open_case_in(
                     &mut tx,
+                    self.audit_keys(),
                     case,
                     &format!("policy:{}", r.policy_version),
                     r.created_at,
@@ -344,7 +345,7 @@ impl Store {
             drop(tx);
             return Err(self.not_pending(id, buyer_id).await);
         }
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 &format!("user:{buyer_id}"),
@@ -447,7 +448,7 @@ impl Store {
             .bind(&grant.id)
             .execute(&mut *tx)
             .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 &format!("user:{buyer_id}"),
@@ -513,7 +514,7 @@ impl Store {
                 "contact grant {id} already ended; there is nothing to revoke"
             )));
         }
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 &format!("user:{buyer_id}"),
@@ -558,7 +559,7 @@ impl Store {
             if !end_grant_in(&mut tx, &grant, GrantStatus::Expired, "expired", now).await? {
                 continue;
             }
-            audit::append_in(
+            self.audit_in(
                 &mut tx,
                 &AuditEntry::new(
                     "system:expiry",
@@ -603,7 +604,7 @@ impl Store {
                 grant.id
             )));
         }
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 &format!("user:{}", grant.buyer_id),

@@ -5,7 +5,7 @@ use domain::{AppealStatus, Status, StepLevel};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::column::token;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
@@ -270,7 +270,7 @@ impl Store {
             now,
         )
         .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 &reversal.decided_by,
@@ -337,7 +337,7 @@ impl Store {
         };
         let case_id = match (reopened, decided_case) {
             (true, Some(id)) => {
-                audit::append_in(
+                self.audit_in(
                     &mut tx,
                     &AuditEntry::new(
                         &format!("user:{user_id}"),
@@ -351,10 +351,16 @@ impl Store {
                 id
             }
             _ => {
-                crate::cases::open_case_in(&mut tx, case, &format!("user:{user_id}"), now)
-                    .await?
-                    .0
-                    .id
+                crate::cases::open_case_in(
+                    &mut tx,
+                    self.audit_keys(),
+                    case,
+                    &format!("user:{user_id}"),
+                    now,
+                )
+                .await?
+                .0
+                .id
             }
         };
         appeal.case_id = Some(case_id);
@@ -370,7 +376,7 @@ impl Store {
         .bind(format_time(now))
         .execute(&mut *tx)
         .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 &format!("user:{user_id}"),

@@ -23,7 +23,7 @@ mod time_text;
 pub mod verdicts;
 
 pub use api_keys::{ApiKey, NewApiKey, Scope, UnknownScope};
-pub use audit::{AuditEntry, AuditEvent, ChainReport};
+pub use audit::{AuditEntry, AuditEvent, AuditKeys, ChainReport, Checkpoint, CheckpointFailure};
 pub use time_text::{format_time, parse_time};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -88,6 +88,12 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("a stored row is corrupt: {0}")]
     Corrupt(String),
+    #[error(
+        "the audit log is keyed and no audit key is configured: set security.encryption_key (the key the log was written with)"
+    )]
+    AuditKeyMissing,
+    #[error("the audit log is broken at entry {seq}: {why}")]
+    AuditChainBroken { seq: i64, why: String },
 }
 
 impl StoreError {
@@ -119,6 +125,7 @@ const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    audit_keys: Option<std::sync::Arc<audit::AuditKeys>>,
 }
 
 impl Store {
@@ -171,7 +178,11 @@ impl Store {
             .connect(&url_to_open)
             .await
             .map_err(connect_error)?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            audit_keys: None,
+        })
     }
 
     /// Opens the database and brings its schema up to date (what `serve` does at start-up).
@@ -179,6 +190,22 @@ impl Store {
         let store = Store::connect(url).await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// This store with the audit log's keys (from the server's key): new entries are keyed and keyed entries
+    /// verify. Without keys, entries are legacy until the first keyed one, after which appending is refused.
+    pub fn with_audit_keys(mut self, keys: Option<audit::AuditKeys>) -> Store {
+        self.audit_keys = keys.map(std::sync::Arc::new);
+        self
+    }
+
+    pub(crate) fn audit_keys(&self) -> Option<&audit::AuditKeys> {
+        self.audit_keys.as_deref()
+    }
+
+    /// The checkpoint signing key's public half (hex), when the store has audit keys.
+    pub fn audit_public_key(&self) -> Option<String> {
+        self.audit_keys().map(audit::AuditKeys::public_key_hex)
     }
 
     pub fn backend(&self) -> Backend {

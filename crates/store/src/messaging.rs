@@ -5,7 +5,7 @@ use domain::{Action, JsonColumn, Side, Status, StepLevel, StoredFindings};
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::column::{json, token};
 use crate::enforcement::StepRecord;
 use crate::parties::UserRecord;
@@ -365,8 +365,14 @@ impl Store {
         }
         if let Some(case) = hold_case {
             // A held message waits for an investigator: it opens its case in the same transaction.
-            crate::cases::open_case_in(&mut tx, case, &format!("policy:{}", m.policy_version), now)
-                .await?;
+            crate::cases::open_case_in(
+                &mut tx,
+                self.audit_keys(),
+                case,
+                &format!("policy:{}", m.policy_version),
+                now,
+            )
+            .await?;
         }
         let Some(strike) = strike else {
             tx.commit().await?;
@@ -407,7 +413,7 @@ impl Store {
             .await?;
         }
         if let Some(entry) = &strike.audit {
-            audit::append_in(&mut tx, entry, now).await?;
+            self.audit_in(&mut tx, entry, now).await?;
         }
         let rows = sqlx::query(
             "SELECT weight, created_at FROM strikes WHERE user_id = $1 AND created_at >= $2 AND voided_at IS NULL ORDER BY created_at",
@@ -454,7 +460,7 @@ impl Store {
             now,
         )
         .await?;
-        audit::append_in(&mut tx, &step.audit, now).await?;
+        self.audit_in(&mut tx, &step.audit, now).await?;
         tx.commit().await?;
         Ok(Recorded::New(Some(Box::new(record))))
     }

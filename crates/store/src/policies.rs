@@ -4,7 +4,7 @@
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::time_text::time_col;
 use crate::{Store, StoreError, format_time};
 
@@ -97,7 +97,7 @@ impl Store {
         .bind(&record.activated_by)
         .execute(&mut *tx)
         .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(actor, "policy.activate", &format!("policy:{kind}")).with_details(
                 serde_json::json!({

@@ -7,7 +7,7 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::time_text::{opt_time_col, time_col};
 use crate::{Store, StoreError, format_time};
 
@@ -178,7 +178,7 @@ impl Store {
         .bind(format_time(now))
         .execute(&mut *tx)
         .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 actor,
@@ -272,7 +272,7 @@ impl Store {
         }
         let ended =
             revoke_sessions_in(&mut tx, account_id, keep_session, "password_changed", now).await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 actor,
@@ -302,7 +302,7 @@ impl Store {
             .await?;
         let ended =
             revoke_sessions_in(&mut tx, account_id, None, "compromise_suspected", now).await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 actor,
@@ -333,7 +333,7 @@ impl Store {
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 actor,
@@ -583,7 +583,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 "marketplace",
@@ -665,7 +665,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new(
                 "marketplace",
@@ -1189,7 +1189,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         alert_in(&mut tx, alert, notes, now).await?;
-        audit::append_in(
+        self.audit_in(
             &mut tx,
             &AuditEntry::new("marketplace", "payout_account.change", &format!("user:{user_id}"))
                 .with_details(serde_json::json!({"fingerprint": fingerprint, "hold_until": format_time(hold_until)})),

@@ -6,7 +6,7 @@ use domain::VerdictKind;
 use sqlx::Row as _;
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::column::token;
 use crate::messaging::{MESSAGE_COLUMNS, MessageRecord, row_to_message};
 use crate::time_text::time_col;
@@ -78,7 +78,7 @@ impl Store {
             if let Some(details) = entry.details.as_object_mut() {
                 details.insert("verdict".into(), record.id.clone().into());
             }
-            audit::append_in(&mut tx, &entry, now).await?;
+            self.audit_in(&mut tx, &entry, now).await?;
         }
         tx.commit().await?;
         Ok((record, inserted))

@@ -7,6 +7,7 @@
     clippy::disallowed_methods
 )]
 
+mod audit;
 mod bench_messaging;
 mod cli;
 mod data_key;

@@ -159,4 +159,15 @@ impl SecurityConfig {
             .as_ref()
             .and_then(|k| security::DataKey::from_base64(&k.0).ok())
     }
+
+    /// The audit log's keys, derived from the data key with their own labels (ARCHITECTURE.md says why): the
+    /// chain's HMAC key and the seed of the Ed25519 key that signs checkpoints. None without a data key.
+    pub fn audit_keys(&self) -> Option<store::AuditKeys> {
+        self.data_key().map(|k| {
+            store::AuditKeys::new(
+                k.derive("marketguard audit chain v1"),
+                k.derive("marketguard audit checkpoint signing v1"),
+            )
+        })
+    }
 }

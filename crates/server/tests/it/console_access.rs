@@ -42,6 +42,8 @@ struct Env {
 async fn env(db: &testkit::TestDb) -> Env {
     let store = Store::open_and_migrate(&db.url).await.unwrap();
     let state = AppState::new(console_config(db), store.clone()).unwrap();
+    // The state's store holds the audit keys (from the configured data key); audited writes go through it.
+    let store = state.store.clone();
     Env {
         router: server::app(state.clone()),
         store,

@@ -54,6 +54,8 @@ impl Env {
         config.validate().unwrap();
         let store = Store::open_and_migrate(&db.url).await.unwrap();
         let mut state = AppState::new(config, store.clone()).unwrap();
+        // The state's store holds the audit keys (from the configured data key); audited writes go through it.
+        let store = state.store.clone();
         let now = Arc::new(Mutex::new(START));
         let clock_now = now.clone();
         state.clock = Arc::new(move || *clock_now.lock().unwrap());

@@ -45,6 +45,8 @@ impl Env {
         };
         let store = Store::open_and_migrate(&db.url).await.unwrap();
         let mut state = AppState::new(config.clone(), store.clone()).unwrap();
+        // The state's store holds the audit keys (from the configured data key); audited writes go through it.
+        let store = state.store.clone();
         let now = Arc::new(Mutex::new(START));
         let clock_now = now.clone();
         state.clock = Arc::new(move || *clock_now.lock().unwrap());

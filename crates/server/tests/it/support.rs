@@ -46,6 +46,8 @@ pub async fn app_with(config: Config) -> TestApp {
     let db = testkit::TestDb::sqlite();
     let store = Store::open_and_migrate(&db.url).await.unwrap();
     let state = AppState::new(config, store.clone()).unwrap();
+    // The state's store holds the audit keys (from the configured data key); audited writes go through it.
+    let store = state.store.clone();
     TestApp {
         router: server::app(state),
         store,
