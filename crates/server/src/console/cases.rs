@@ -130,7 +130,7 @@ async fn render(
                         h3 { (p.user.display_name) " " (badge(p.user.status)) }
                         p { (user_link(&p.user.id)) " · " (p.user.role) }
                         ul {
-                            li { (format!("{:.1}", p.standing.strike_points)) " strike points now (" (p.strikes.len()) " strikes)" }
+                            li { (super::layout::points(p.standing.strike_points)) " strike points now (" (p.strikes.len()) " strikes)" }
                             li { (p.standing.steps.len()) " enforcement steps" }
                             li { (p.reports_about.len()) " reports about them, " (p.reports_filed.len()) " filed by them" }
                             li { (p.cases.len()) " cases" }

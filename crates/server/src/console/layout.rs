@@ -175,6 +175,14 @@ pub fn when(t: time::OffsetDateTime) -> String {
     )
 }
 
+/// Strike points as people read them: one decimal, and never `-0.0` (points that decayed to nothing, or a sum
+/// that rounds to zero from below, read `0.0`).
+pub fn points(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    // `-0.0 == 0.0`, so this also turns a negative zero into a positive one.
+    format!("{:.1}", if rounded == 0.0 { 0.0 } else { rounded })
+}
+
 /// A `<time>` element with the machine-readable value.
 pub fn time_el(t: time::OffsetDateTime) -> Markup {
     html! { time datetime=(store::format_time(t)) { (when(t)) } }
@@ -191,3 +199,6 @@ pub fn badge(word: impl AsRef<str>) -> Markup {
     );
     html! { span class=(class) { (word) } }
 }
+
+#[cfg(test)]
+mod tests;

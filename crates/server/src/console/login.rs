@@ -174,10 +174,15 @@ pub async fn submit(
             ));
         }
         Err(SignInRefusal::Throttled { retry_after_secs }) => {
-            return Ok(again(
+            let mut res = again(
                 StatusCode::TOO_MANY_REQUESTS,
                 &format!("Too many failed attempts; try again in {retry_after_secs} seconds."),
-            ));
+            );
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_secs),
+            );
+            return Ok(res);
         }
         Err(SignInRefusal::Disabled) => {
             return Ok(again(

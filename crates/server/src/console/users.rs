@@ -102,7 +102,7 @@ async fn render(
             dt { "Role" } dd { (user.role) }
             dt { "Status" } dd #user-status { (user.status)
                 @if let Some(t) = user.restricted_until { " until " (time_el(t)) } }
-            dt { "Strike points now" } dd { (format!("{:.1}", standing.strike_points)) }
+            dt { "Strike points now" } dd { (super::layout::points(standing.strike_points)) }
             dt { "Country" } dd { (user.country) }
             dt { "Email" } dd { (user.email.as_deref().map(|e| mask::email(e, reveal)).unwrap_or_else(|| "none".into())) }
             dt { "Phone" } dd { (user.phone.as_deref().map(|p| mask::phone(p, reveal)).unwrap_or_else(|| "none".into())) }

@@ -21,6 +21,7 @@ testkit::on_both_backends!(
     investigators_get_403_on_admin_routes,
     posts_need_the_sessions_csrf_token,
     login_sets_a_strict_http_only_cookie,
+    a_throttled_sign_in_says_when_to_try_again,
     reveal_needs_a_reason_and_is_audited,
     admin_creates_an_investigator_and_revokes_a_key,
     a_held_message_is_rejected_from_its_case_page,
@@ -1117,4 +1118,40 @@ async fn an_investigator_marks_a_finding_wrong_and_a_missed_violation_from_the_c
         .unwrap();
     assert_eq!(entry.actor, "investigator:ivy");
     assert!(entry.details.contains("finding_wrong"), "{}", entry.details);
+}
+
+async fn a_throttled_sign_in_says_when_to_try_again(db: &testkit::TestDb) {
+    let e = env(db).await;
+    let mut token = login_token(&e.get("/console/login", None).await);
+    let mut throttled = None;
+    for _ in 0..50 {
+        let r = e
+            .post(
+                "/console/login",
+                Some(&format!("mg_console_login={token}")),
+                &format!("_login={token}&username=lee&password=wrong-guess&totp=123456"),
+            )
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            throttled = Some(r);
+            break;
+        }
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+        token = login_token(&r);
+    }
+    let r = throttled.expect("repeated failures are throttled");
+    let wait: i64 = r
+        .headers
+        .get(header::RETRY_AFTER)
+        .expect("a 429 says when to try again")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1, "{wait}");
+    assert!(
+        r.body.contains(&format!("try again in {wait} seconds")),
+        "{}",
+        r.body
+    );
 }
