@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use store::Scope;
 use utoipa::ToSchema;
@@ -561,7 +562,25 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn page(state: &AppState, form: &VerifyForm, answer: Option<&NotificationCheck>) -> Html<String> {
+/// The `/verify` page's headers: a public page that anyone may be sent to, so it is never framed (clickjacking),
+/// never sniffed, runs no script and posts only to itself. Its only style is inline.
+const VERIFY_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+fn page(state: &AppState, form: &VerifyForm, answer: Option<&NotificationCheck>) -> Response {
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, VERIFY_CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    (headers, page_html(state, form, answer)).into_response()
+}
+
+fn page_html(
+    state: &AppState,
+    form: &VerifyForm,
+    answer: Option<&NotificationCheck>,
+) -> Html<String> {
     let m = esc(&state.config.security.marketplace_name);
     let never = esc(security::notify::NEVER_ASKS);
     let result = answer
@@ -607,7 +626,7 @@ fn page(state: &AppState, form: &VerifyForm, answer: Option<&NotificationCheck>)
 }
 
 /// `GET /verify`: the public "is this really from us?" page.
-pub async fn verify_page(State(state): State<AppState>) -> Html<String> {
+pub async fn verify_page(State(state): State<AppState>) -> Response {
     page(&state, &VerifyForm::default(), None)
 }
 
@@ -615,7 +634,7 @@ pub async fn verify_page(State(state): State<AppState>) -> Html<String> {
 pub async fn verify_page_submit(
     State(state): State<AppState>,
     axum::Form(form): axum::Form<VerifyForm>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
     if form.text.len() + form.code.len() > 20_000 {
         return Err(ApiError::new(ErrorCode::PayloadTooLarge, "paste less text"));
     }

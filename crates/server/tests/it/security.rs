@@ -822,6 +822,29 @@ async fn genuine_and_forged_notifications_are_told_apart(db: &testkit::TestDb) {
             .to_bytes();
         (status, String::from_utf8(bytes.to_vec()).unwrap())
     };
+    // A public page anyone may be sent to: never framed, never sniffed, no script.
+    let res = env
+        .router
+        .clone()
+        .oneshot(Request::get("/verify").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("<missing>")
+            .to_string()
+    };
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let csp = header("content-security-policy");
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("default-src 'none'")
+            && !csp.contains("script-src"),
+        "{csp}"
+    );
     let (status, html) = get(Request::get("/verify").body(Body::empty()).unwrap()).await;
     assert_eq!(status, 200);
     assert!(
