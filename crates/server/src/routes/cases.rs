@@ -46,7 +46,7 @@ impl From<CaseworkError> for ApiError {
     }
 }
 
-fn parse_token<T>(
+pub(crate) fn parse_token<T>(
     value: &str,
     field: &str,
     parse: fn(&str) -> Option<T>,

@@ -91,16 +91,12 @@ pub async fn record_verdict(
 ) -> Result<(StatusCode, Json<VerdictOut>), ApiError> {
     caller.require(Scope::Investigator)?;
     let investigator = super::cases::investigator(&req.investigator)?;
-    let kind = VerdictKind::parse(&req.kind).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidRequest,
-            format!(
-                "`kind` is `{}`; it must be one of {}",
-                req.kind,
-                VerdictKind::choices()
-            ),
-        )
-    })?;
+    let kind = super::cases::parse_token(
+        &req.kind,
+        "kind",
+        VerdictKind::parse,
+        VerdictKind::choices(),
+    )?;
     let category = screen::Category::parse(&req.category)
         .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
     let (record, created) = state
